@@ -1,0 +1,1 @@
+"""Cuts and lints Gateway-ready subsets of vendor OpenAPI specs."""

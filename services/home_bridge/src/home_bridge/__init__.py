@@ -1,0 +1,1 @@
+"""On-premises bridge: AWS IoT MQTT shadow client plus python-kasa device drivers."""

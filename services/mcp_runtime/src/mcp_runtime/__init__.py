@@ -1,0 +1,1 @@
+"""FastMCP accounting server hosted on AgentCore Runtime."""
