@@ -40,6 +40,10 @@ test: bootstrap test-tools ## Run lint and the whole test suite (Python, Terrafo
 	$(MAKE) lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
+.PHONY: tf-test
+tf-test: bootstrap checkov-venv ## Terraform only: fmt, validate (both providers), plan/apply against moto, checkov
+	$(VENV)/bin/pytest terraform/tests tests/test_repo_checkov.py $(PYTEST_ARGS)
+
 .PHONY: test-tools
 test-tools: checkov-venv mosquitto ## Install what the tests drive for real (checkov venv, mosquitto)
 

@@ -1,6 +1,8 @@
 """Fixtures of the Terraform harness (defined in tfharness.py, importable by the tests)."""
 
+import pytest
 from tfharness import (  # noqa: F401 - re-exported as pytest fixtures
+    TOOLCHAINS_USED,
     moto_endpoint,
     real_provider,
     schema_provider,
@@ -8,3 +10,12 @@ from tfharness import (  # noqa: F401 - re-exported as pytest fixtures
     terraform,
     workspace_copy,
 )
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say which Terraform toolchains the run used, next to pytest's own summary."""
+    terminalreporter.section("Terraform toolchains")
+    if not TOOLCHAINS_USED:
+        terminalreporter.write_line("no Terraform check ran")
+    for name, detail in sorted(TOOLCHAINS_USED.items()):
+        terminalreporter.write_line(f"{name}: {detail}")

@@ -12,10 +12,13 @@ from tfharness import REGION, Toolchain
 pytestmark = pytest.mark.terraform
 
 
-def _ecr(endpoint: str):  # noqa: ANN202 - boto3 client types are not worth a stub dependency here
+def _ecr(endpoint: str):
     return boto3.client(
-        "ecr", region_name=REGION, endpoint_url=endpoint,
-        aws_access_key_id="testing", aws_secret_access_key="testing",
+        "ecr",
+        region_name=REGION,
+        endpoint_url=endpoint,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
     )
 
 
@@ -23,7 +26,9 @@ def test_apply_creates_hardened_repository(
     real_provider: Toolchain, moto_endpoint: str, scratch_root
 ) -> None:
     name = f"agentcore-mcp/test/runtime-{uuid.uuid4().hex[:8]}"
-    root = scratch_root(real_provider, "registry", {"name": name, "keep_tagged_images": 5}, moto_endpoint)
+    root = scratch_root(
+        real_provider, "registry", {"name": name, "keep_tagged_images": 5}, moto_endpoint
+    )
 
     outputs = root.apply()
 

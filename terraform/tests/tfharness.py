@@ -2,11 +2,12 @@
 
 Three ways to run Terraform here, chosen by what the machine has:
 
-* ``real_provider``: a real ``hashicorp/aws`` build. From the Terraform registry when it is reachable
-  (GitHub's runners), otherwise from the filesystem mirror the machine image carries (aws 5.100.0).
+* ``real_provider``: a real ``hashicorp/aws`` build. From the Terraform registry when it is
+  reachable (GitHub's runners), otherwise from the filesystem mirror the machine image carries
+  (aws 5.100.0).
   Real init/validate/plan, and apply against moto's server.
-* ``schema_provider``: ``../shared/tools/tf-offline-aws``, a stand-in that replays the aws 6.62 schema,
-  for validate/plan/``terraform test`` of everything, AgentCore included. It cannot apply.
+* ``schema_provider``: ``../shared/tools/tf-offline-aws``, a stand-in that replays the aws 6.62
+  schema, for validate/plan/``terraform test`` of everything, AgentCore included. It cannot apply.
 
 A toolchain that is missing skips its tests with ``SKIPPED: <why>``. ``.ci/run`` sets
 ``REQUIRE_TF_MIRROR``/``REQUIRE_TF_SCHEMA`` when it has seen the mirror or the shared tool on the
@@ -36,9 +37,26 @@ REGION = "eu-central-1"
 
 # Services the modules touch; every one is pointed at moto's server in apply tests.
 MOTO_SERVICES = (
-    "cloudwatch", "cognitoidp", "ecr", "events", "iam", "iot", "kms", "lambda", "logs",
-    "resourcegroupstaggingapi", "s3", "secretsmanager", "sts", "budgets", "sns",
+    "cloudwatch",
+    "cognitoidp",
+    "ecr",
+    "events",
+    "iam",
+    "iot",
+    "kms",
+    "lambda",
+    "logs",
+    "resourcegroupstaggingapi",
+    "s3",
+    "secretsmanager",
+    "sts",
+    "budgets",
+    "sns",
 )
+
+
+# name -> what it was (or why it was skipped); printed at the end of the run by conftest.py
+TOOLCHAINS_USED: dict[str, str] = {}
 
 
 @dataclass(frozen=True)
@@ -50,8 +68,9 @@ class Toolchain:
     can_apply: bool = False
 
 
-def _unavailable(why: str, required_by: str | None) -> None:
-    if required_by and os.environ.get(required_by) == "1":
+def _unavailable(label: str, why: str, required_by: str) -> None:
+    TOOLCHAINS_USED[label] = f"SKIPPED: {why}"
+    if os.environ.get(required_by) == "1":
         pytest.fail(f"{why}, but {required_by}=1 says this machine has it", pytrace=False)
     pytest.skip(f"SKIPPED: {why}")
 
@@ -79,7 +98,7 @@ def find_aws_mirror() -> Path | None:
 
 
 def mirror_cli_config(mirror: Path, scratch: Path) -> Path:
-    """The committed CLI config when the mirror is where it expects, else the same text re-pointed."""
+    """The committed CLI config if the mirror is where it expects, else the same text re-pointed."""
     text = COMMITTED_MIRROR_CONFIG.read_text()
     if f'"{mirror}"' in text:
         return COMMITTED_MIRROR_CONFIG
@@ -100,15 +119,18 @@ def real_provider(tmp_path_factory: pytest.TempPathFactory) -> Toolchain:
         "TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE": "1",
     }
     if registry_reachable():
+        TOOLCHAINS_USED["real provider"] = "hashicorp/aws from registry.terraform.io"
         return Toolchain("registry", base, can_apply=True)
     mirror = find_aws_mirror()
     if mirror is None:
         _unavailable(
+            "real provider",
             "no Terraform registry and no hashicorp/aws 5.x filesystem mirror on this machine",
             "REQUIRE_TF_MIRROR",
         )
     assert mirror is not None
     config = mirror_cli_config(mirror, tmp_path_factory.mktemp("tfrc"))
+    TOOLCHAINS_USED["real provider"] = f"hashicorp/aws 5.100 from the filesystem mirror {mirror}"
     return Toolchain("aws-5.100-mirror", {**base, "TF_CLI_CONFIG_FILE": str(config)}, True)
 
 
@@ -116,13 +138,18 @@ def real_provider(tmp_path_factory: pytest.TempPathFactory) -> Toolchain:
 def schema_provider() -> Toolchain:
     setup = SHARED / "tools" / "tf-offline-aws" / "bin" / "setup"
     if not setup.exists():
-        _unavailable(f"{setup} is not on this machine (aws 6.62 schema stand-in)", "REQUIRE_TF_SCHEMA")
+        _unavailable(
+            "schema provider",
+            f"{setup} is not on this machine (aws 6.62 schema stand-in)",
+            "REQUIRE_TF_SCHEMA",
+        )
     out = subprocess.run([str(setup)], capture_output=True, text=True, check=True, timeout=600)
     env = {"TF_IN_AUTOMATION": "1"}
     for line in out.stdout.splitlines():
         if line.startswith("export "):
             key, _, value = line.removeprefix("export ").partition("=")
             env[key] = value.strip("'\"")
+    TOOLCHAINS_USED["schema provider"] = f"aws 6.62 schema stand-in ({setup.parent.parent})"
     return Toolchain("aws-6.62-schema", env, can_apply=False)
 
 
@@ -142,8 +169,8 @@ def moto_endpoint() -> Iterator[str]:
 def workspace_copy(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Toolchain], Path]:
     """``workspace_copy(toolchain)``: a scratch copy of what Terraform reads, one per toolchain.
 
-    init writes lock files and ``.terraform/`` next to the configuration; the copies keep them out of
-    the repository and keep the two providers' lock files apart.
+    init writes lock files and ``.terraform/`` next to the configuration; the copies keep them out
+    of the repository and keep the two providers' lock files apart.
     """
     copies: dict[str, Path] = {}
 
@@ -157,7 +184,9 @@ def workspace_copy(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Toolch
             for extra in ("openapi", "packages/smarthome_contract/src"):
                 if (REPO / extra).exists():
                     shutil.copytree(
-                        REPO / extra, dest / extra, ignore=shutil.ignore_patterns("testdata", "__pycache__")
+                        REPO / extra,
+                        dest / extra,
+                        ignore=shutil.ignore_patterns("testdata", "__pycache__"),
                     )
             copies[toolchain.name] = dest
         return copies[toolchain.name]
@@ -178,7 +207,7 @@ def provider_block(endpoint: str | None) -> dict[str, Any]:
         "default_tags": [{"tags": {"project": "agentcore-mcp-platform", "env": "test"}}],
     }
     if endpoint:
-        block["endpoints"] = [{svc: endpoint for svc in MOTO_SERVICES}]
+        block["endpoints"] = [dict.fromkeys(MOTO_SERVICES, endpoint)]
     return block
 
 
@@ -195,7 +224,9 @@ class ScratchRoot:
     def apply(self, **variables: Any) -> dict[str, Any]:
         self.tf.apply(tf_vars=variables or None)
         outputs = self.tf.output(json_format=True)
-        return {k: v["value"] if isinstance(v, dict) and "value" in v else v for k, v in outputs.items()}
+        return {
+            k: v["value"] if isinstance(v, dict) and "value" in v else v for k, v in outputs.items()
+        }
 
     def state(self) -> tftest.TerraformState:
         return self.tf.state_pull()
@@ -239,7 +270,7 @@ def scratch_root(
         return scratch
 
     # No destroy: moto's server lives only for this session, and destroy costs as long as apply.
-    yield make
+    return make
 
 
 def module_output_names(module_dir: Path) -> list[str]:
@@ -262,7 +293,12 @@ def run_terraform(
     """Run terraform with the toolchain's environment; the output is kept for assertion messages."""
     env = {**os.environ, **toolchain.env}
     return subprocess.run(
-        ["terraform", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout,
+        ["terraform", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
         check=False,
     )
 
