@@ -71,7 +71,8 @@ checkov-venv: $(CHECKOV_VENV)/.installed ## Install checkov in its own venv (it 
 
 $(CHECKOV_VENV)/.installed: requirements/checkov.txt
 	python3 -m venv $(CHECKOV_VENV)
-	$(CHECKOV_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements/checkov.txt
+	$(CHECKOV_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements/checkov.txt \
+	  2>&1 | { grep -v 'is ignored: it is neither a file nor a directory' || true; }
 	@touch $@
 
 .PHONY: mosquitto

@@ -1,1 +1,4 @@
-"""Smart-home contract shared by the Lambda, the bridge and the devstack: tool schema, shadow document, naming rules."""
+"""Smart-home contract shared by the Lambda, the bridge and the devstack.
+
+The tool schema file, the shadow document models and the naming rules live here, once.
+"""
