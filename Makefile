@@ -52,14 +52,14 @@ lint: bootstrap ## ruff (lint + format check), mypy strict on src/, terraform fm
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy services/*/src packages/*/src openapi/src devstack/src
-	terraform fmt -check -recursive terraform
+	TF_CLI_CONFIG_FILE=/dev/null terraform fmt -check -recursive terraform
 	$(VENV)/bin/actionlint -ignore 'node20'
 
 .PHONY: fmt
 fmt: bootstrap ## Format Python (ruff) and Terraform (terraform fmt) in place
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
-	terraform fmt -recursive terraform
+	TF_CLI_CONFIG_FILE=/dev/null terraform fmt -recursive terraform
 
 .PHONY: checkov
 checkov: checkov-venv ## Scan terraform/ with checkov (offline; every skip carries a reason in the code)
