@@ -1,0 +1,60 @@
+"""The naming rules: the JSON Terraform reads, and the typed accessors the bridge and broker use."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from smarthome_contract import naming
+
+
+def test_file_is_plain_json_with_the_keys_terraform_reads() -> None:
+    raw = json.loads(Path(naming.naming_json_path()).read_text(encoding="utf-8"))
+    assert raw["access"]["topic_filters"] == ["home/{thing}/#", "$aws/things/{thing}/shadow/#"]
+    assert raw["presence"]["shadow_name"] == "bridge"
+    assert raw["client_id"] == "{thing}"
+
+
+@pytest.mark.parametrize("name", ["pi-1", "home_bridge:kitchen", "a" * 128])
+def test_valid_thing_names(name: str) -> None:
+    assert naming.is_valid_thing_name(name)
+
+
+@pytest.mark.parametrize("name", ["", "a" * 129, "pi/1", "pi+", "pi#", "pi 1", "pi.1", "$aws"])
+def test_invalid_thing_names(name: str) -> None:
+    assert not naming.is_valid_thing_name(name)
+    with pytest.raises(naming.InvalidName):
+        naming.client_id(name)
+
+
+def test_device_ids_are_at_most_64_characters() -> None:
+    assert naming.is_valid_device_id("b" * 64)
+    assert not naming.is_valid_device_id("b" * 65)
+
+
+def test_topics_for_a_thing() -> None:
+    assert naming.client_id("pi") == "pi"
+    assert naming.bridge_topic_prefix("pi") == "home/pi/"
+    assert naming.presence_topic("pi") == "home/pi/presence"
+    assert naming.shadow_topic_prefix("pi") == "$aws/things/pi/shadow/"
+    assert naming.shadow_topic_prefix("pi", "bulb") == "$aws/things/pi/shadow/name/bulb/"
+    assert naming.access_topic_filters("pi") == ("home/pi/#", "$aws/things/pi/shadow/#")
+
+
+def test_presence_topic_is_within_the_things_own_topics() -> None:
+    prefix = naming.bridge_topic_prefix("pi")
+    assert naming.presence_topic("pi").startswith(prefix)
+    assert f"{prefix}#" in naming.access_topic_filters("pi")
+
+
+def test_a_shadow_name_cannot_escape_its_topic() -> None:
+    with pytest.raises(naming.InvalidName):
+        naming.shadow_topic_prefix("pi", "bulb/../../other")
+
+
+def test_last_will_and_heartbeat_payloads() -> None:
+    presence = naming.rules().presence
+    assert presence.last_will_payload == {"connected": False}
+    assert presence.heartbeat_payload == {"connected": True}
+    assert presence.qos == 1
