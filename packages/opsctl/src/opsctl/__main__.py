@@ -1,12 +1,6 @@
-"""Entry point: ``python -m opsctl <command>`` (filled in by the identity issue)."""
+"""Entry point: ``python -m opsctl <command>`` (see ``opsctl.cli``)."""
 
-import sys
-
-
-def main() -> int:
-    print("opsctl: no commands yet", file=sys.stderr)
-    return 2
-
+from opsctl.cli import main
 
 if __name__ == "__main__":
     raise SystemExit(main())
