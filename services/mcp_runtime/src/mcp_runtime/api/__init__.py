@@ -1,0 +1,1 @@
+"""Client for the accounting API (sevDesk wire format)."""

@@ -1,0 +1,118 @@
+"""Check accounts (bank, cash, clearing) and their transactions."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Literal
+
+from fastmcp import Context, FastMCP
+from fastmcp.tools import ToolResult
+from pydantic import Field
+
+from mcp_runtime.api.models import CheckAccount, CheckAccountTransaction
+from mcp_runtime.tools.common import (
+    READ_ONLY,
+    Limit,
+    ObjectId,
+    Offset,
+    ShortText,
+    answers,
+    check_range,
+    day_end,
+    day_start,
+    runtime,
+)
+from mcp_runtime.views import (
+    CheckAccountView,
+    PageView,
+    TransactionView,
+    output_schema,
+    page_result,
+)
+
+
+async def list_check_accounts(ctx: Context, limit: Limit = 20, offset: Offset = 0) -> ToolResult:
+    """List the check accounts: bank accounts, cash registers and clearing accounts."""
+    rt = runtime(ctx)
+    with answers(not_found="No check accounts found."):
+        page = await rt.api.fetch_page(
+            await rt.token(), "CheckAccount", CheckAccount, limit=limit, offset=offset
+        )
+    return page_result(page, CheckAccountView.of, noun="check accounts", heading="Check accounts")
+
+
+async def list_check_account_transactions(
+    ctx: Context,
+    check_account_id: Annotated[
+        ObjectId | None, Field(description="Only transactions on this check account.")
+    ] = None,
+    start_date: Annotated[
+        date | None, Field(description="Only transactions on or after this day (YYYY-MM-DD).")
+    ] = None,
+    end_date: Annotated[
+        date | None, Field(description="Only transactions on or before this day (YYYY-MM-DD).")
+    ] = None,
+    counterparty: Annotated[
+        ShortText | None, Field(description="Only transactions with this payee or payer.")
+    ] = None,
+    purpose: Annotated[
+        ShortText | None, Field(description="Only transactions with this payment purpose.")
+    ] = None,
+    direction: Annotated[
+        Literal["incoming", "outgoing"] | None,
+        Field(description="Only money in, or only money out."),
+    ] = None,
+    only_booked: Annotated[bool, Field(description="Only transactions already booked.")] = False,
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> ToolResult:
+    """List bank transactions, optionally for one check account, a date range or a counterparty."""
+    check_range(start_date, end_date)
+    params: dict[str, str | int] = {}
+    if check_account_id:
+        params["checkAccount[id]"] = check_account_id
+        params["checkAccount[objectName]"] = "CheckAccount"
+    if start_date:
+        params["startDate"] = day_start(start_date).isoformat()
+    if end_date:
+        params["endDate"] = day_end(end_date).isoformat()
+    if counterparty:
+        params["payeePayerName"] = counterparty
+    if purpose:
+        params["paymtPurpose"] = purpose
+    if direction == "incoming":
+        params["onlyCredit"] = "true"
+    elif direction == "outgoing":
+        params["onlyDebit"] = "true"
+    if only_booked:
+        params["isBooked"] = "true"
+    rt = runtime(ctx)
+    not_found = (
+        f"No check account with id {check_account_id} exists."
+        if check_account_id
+        else "No transactions found."
+    )
+    with answers(not_found=not_found):
+        page = await rt.api.fetch_page(
+            await rt.token(),
+            "CheckAccountTransaction",
+            CheckAccountTransaction,
+            limit=limit,
+            offset=offset,
+            params=params,
+        )
+    return page_result(page, TransactionView.of, noun="transactions", heading="Transactions")
+
+
+def register(mcp: FastMCP) -> None:
+    """Add the check-account tools."""
+    mcp.tool(
+        list_check_accounts,
+        annotations=READ_ONLY.model_copy(update={"title": "List check accounts"}),
+        output_schema=output_schema(PageView[CheckAccountView]),
+    )
+    mcp.tool(
+        list_check_account_transactions,
+        annotations=READ_ONLY.model_copy(update={"title": "List check-account transactions"}),
+        output_schema=output_schema(PageView[TransactionView]),
+    )

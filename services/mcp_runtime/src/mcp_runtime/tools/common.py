@@ -1,0 +1,103 @@
+"""What every tool shares: its dependencies, the error translation, and common parameter types."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Annotated
+
+from fastmcp import Context
+from fastmcp.exceptions import ToolError
+from fastmcp.server.dependencies import get_http_headers
+from mcp.types import ToolAnnotations
+from pydantic import Field
+
+from mcp_runtime.api.client import AccountingClient
+from mcp_runtime.api.errors import ApiAuthError, ApiError, ApiNotFound, ApiRejected
+from mcp_runtime.credentials import CredentialError, CredentialResolver
+
+log = logging.getLogger(__name__)
+
+LIFESPAN_KEY = "mcp_runtime"
+
+Limit = Annotated[int, Field(ge=1, le=100, description="How many items to return (1-100).")]
+Offset = Annotated[
+    int,
+    Field(
+        ge=0,
+        le=100_000,
+        description="How many items to skip; use the next_offset of the previous answer.",
+    ),
+]
+ObjectId = Annotated[int, Field(ge=1, le=2**31 - 1)]
+ShortText = Annotated[str, Field(min_length=1, max_length=255)]
+
+READ_ONLY = ToolAnnotations(
+    read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=True
+)
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """The per-process collaborators a tool needs, made in the server's lifespan."""
+
+    api: AccountingClient
+    credentials: CredentialResolver
+
+    async def token(self) -> str:
+        """The API token for the current caller (``CredentialError`` when there is none)."""
+        return await self.credentials.api_token(get_http_headers(include={"authorization"}))
+
+
+def runtime(ctx: Context) -> Runtime:
+    """The ``Runtime`` the lifespan put into the context."""
+    value = ctx.lifespan_context.get(LIFESPAN_KEY)
+    if not isinstance(value, Runtime):
+        raise ToolError(
+            "The server is still starting; try again in a moment.", log_level=logging.WARNING
+        )
+    return value
+
+
+@contextmanager
+def answers(*, not_found: str) -> Iterator[None]:
+    """Turn API and credential failures into messages for the caller (``ToolError``)."""
+    try:
+        yield
+    except CredentialError as exc:
+        raise ToolError(str(exc), log_level=logging.INFO) from None
+    except ApiAuthError:
+        raise ToolError(
+            "The accounting API rejected your credentials: the stored API token is wrong or was "
+            "revoked. Create a new token in the accounting app and have it stored again.",
+            log_level=logging.WARNING,
+        ) from None
+    except ApiNotFound:
+        raise ToolError(not_found, log_level=logging.INFO) from None
+    except ApiRejected as exc:
+        raise ToolError(
+            f"The accounting API refused this: {exc.message}", log_level=logging.INFO
+        ) from None
+    except ApiError as exc:
+        raise ToolError(exc.message, log_level=logging.WARNING) from None
+
+
+def day_start(day: date) -> datetime:
+    """Midnight UTC at the start of ``day``."""
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def day_end(day: date) -> datetime:
+    """The last second of ``day`` in UTC (date filters are inclusive)."""
+    return datetime.combine(day, time(23, 59, 59), tzinfo=UTC)
+
+
+def check_range(start: date | None, end: date | None) -> None:
+    """Refuse an empty date range before asking the API."""
+    if start and end and start > end:
+        raise ToolError(
+            f"start_date {start} is after end_date {end}; swap them or widen the range."
+        )

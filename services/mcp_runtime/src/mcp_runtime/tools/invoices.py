@@ -1,0 +1,93 @@
+"""Invoices: list with filters, get one."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastmcp import Context, FastMCP
+from fastmcp.tools import ToolResult
+from pydantic import Field
+
+from mcp_runtime.api.models import Invoice
+from mcp_runtime.tools.common import (
+    READ_ONLY,
+    Limit,
+    ObjectId,
+    Offset,
+    ShortText,
+    answers,
+    check_range,
+    day_end,
+    day_start,
+    runtime,
+)
+from mcp_runtime.views import InvoiceView, PageView, one_result, output_schema, page_result
+from mcp_runtime.vocabulary import INVOICE_STATUS, InvoiceStatusName, code_for
+
+
+async def list_invoices(
+    ctx: Context,
+    status: Annotated[
+        InvoiceStatusName | None, Field(description="Only invoices in this state.")
+    ] = None,
+    start_date: Annotated[
+        date | None, Field(description="Only invoices dated on or after this day (YYYY-MM-DD).")
+    ] = None,
+    end_date: Annotated[
+        date | None, Field(description="Only invoices dated on or before this day (YYYY-MM-DD).")
+    ] = None,
+    contact_id: Annotated[
+        ObjectId | None, Field(description="Only invoices to this contact.")
+    ] = None,
+    invoice_number: Annotated[
+        ShortText | None, Field(description="Only the invoice with this number.")
+    ] = None,
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> ToolResult:
+    """List invoices, optionally by status, date range, contact or number."""
+    check_range(start_date, end_date)
+    params: dict[str, str | int] = {}
+    if status:
+        params["status"] = code_for(INVOICE_STATUS, status)
+    if start_date:
+        params["startDate"] = int(day_start(start_date).timestamp())
+    if end_date:
+        params["endDate"] = int(day_end(end_date).timestamp())
+    if contact_id:
+        params["contact[id]"] = contact_id
+        params["contact[objectName]"] = "Contact"
+    if invoice_number:
+        params["invoiceNumber"] = invoice_number
+    rt = runtime(ctx)
+    with answers(not_found="No invoices found."):
+        page = await rt.api.fetch_page(
+            await rt.token(), "Invoice", Invoice, limit=limit, offset=offset, params=params
+        )
+    return page_result(page, InvoiceView.of, noun="invoices", heading="Invoices")
+
+
+async def get_invoice(
+    ctx: Context,
+    invoice_id: Annotated[ObjectId, Field(description="The invoice's id (not its number).")],
+) -> ToolResult:
+    """Get one invoice by its id."""
+    rt = runtime(ctx)
+    with answers(not_found=f"No invoice with id {invoice_id} exists."):
+        invoice = await rt.api.fetch_one(await rt.token(), f"Invoice/{invoice_id}", Invoice)
+    return one_result(InvoiceView.of(invoice))
+
+
+def register(mcp: FastMCP) -> None:
+    """Add the invoice tools."""
+    mcp.tool(
+        list_invoices,
+        annotations=READ_ONLY.model_copy(update={"title": "List invoices"}),
+        output_schema=output_schema(PageView[InvoiceView]),
+    )
+    mcp.tool(
+        get_invoice,
+        annotations=READ_ONLY.model_copy(update={"title": "Get an invoice"}),
+        output_schema=output_schema(InvoiceView),
+    )

@@ -1,0 +1,89 @@
+"""Vouchers (receipts): list with filters."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastmcp import Context, FastMCP
+from fastmcp.tools import ToolResult
+from pydantic import Field
+
+from mcp_runtime.api.models import Voucher
+from mcp_runtime.tools.common import (
+    READ_ONLY,
+    Limit,
+    ObjectId,
+    Offset,
+    ShortText,
+    answers,
+    check_range,
+    day_end,
+    day_start,
+    runtime,
+)
+from mcp_runtime.views import PageView, VoucherView, output_schema, page_result
+from mcp_runtime.vocabulary import (
+    CREDIT_DEBIT,
+    VOUCHER_STATUS,
+    VoucherKindName,
+    VoucherStatusName,
+    code_for,
+    key_for,
+)
+
+
+async def list_vouchers(
+    ctx: Context,
+    status: Annotated[
+        VoucherStatusName | None, Field(description="Only vouchers in this state.")
+    ] = None,
+    kind: Annotated[
+        VoucherKindName | None, Field(description="expense (money out) or revenue (money in).")
+    ] = None,
+    start_date: Annotated[
+        date | None, Field(description="Only vouchers dated on or after this day (YYYY-MM-DD).")
+    ] = None,
+    end_date: Annotated[
+        date | None, Field(description="Only vouchers dated on or before this day (YYYY-MM-DD).")
+    ] = None,
+    contact_id: Annotated[
+        ObjectId | None, Field(description="Only vouchers of this contact.")
+    ] = None,
+    description: Annotated[
+        ShortText | None, Field(description="Only vouchers whose description contains this text.")
+    ] = None,
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> ToolResult:
+    """List vouchers (receipts for expenses and revenue)."""
+    check_range(start_date, end_date)
+    params: dict[str, str | int] = {}
+    if status:
+        params["status"] = code_for(VOUCHER_STATUS, status)
+    if kind:
+        params["creditDebit"] = key_for(CREDIT_DEBIT, kind)
+    if start_date:
+        params["startDate"] = int(day_start(start_date).timestamp())
+    if end_date:
+        params["endDate"] = int(day_end(end_date).timestamp())
+    if contact_id:
+        params["contact[id]"] = contact_id
+        params["contact[objectName]"] = "Contact"
+    if description:
+        params["descriptionLike"] = description
+    rt = runtime(ctx)
+    with answers(not_found="No vouchers found."):
+        page = await rt.api.fetch_page(
+            await rt.token(), "Voucher", Voucher, limit=limit, offset=offset, params=params
+        )
+    return page_result(page, VoucherView.of, noun="vouchers", heading="Vouchers")
+
+
+def register(mcp: FastMCP) -> None:
+    """Add the voucher tools."""
+    mcp.tool(
+        list_vouchers,
+        annotations=READ_ONLY.model_copy(update={"title": "List vouchers"}),
+        output_schema=output_schema(PageView[VoucherView]),
+    )
