@@ -1,0 +1,7 @@
+"""``python -m home_bridge``."""
+
+import sys
+
+from home_bridge.cli import main
+
+sys.exit(main())

@@ -1,0 +1,1 @@
+"""Device layer: the driver interface, its errors, and the drivers."""

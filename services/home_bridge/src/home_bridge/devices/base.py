@@ -1,0 +1,46 @@
+"""The driver interface every device implements, and the bridge's error tree.
+
+A driver does I/O only in :meth:`Light.refresh` and :meth:`Light.apply`; everything else reads
+what the last call learned. Adding a plug later means a new driver here, not a new design.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+
+from smarthome_contract.shadow import DesiredState, ReportedState
+
+
+class BridgeError(Exception):
+    """Root of the bridge's own errors."""
+
+
+class DeviceUnreachable(BridgeError):
+    """The device did not answer (offline, wrong IP, Wi-Fi trouble); retried later."""
+
+
+class DeviceRejected(BridgeError):
+    """The device answered but refused the command (e.g. a value out of its range)."""
+
+
+class Light(ABC):
+    """A device the bridge controls, identified by the id that names its shadow."""
+
+    def __init__(self, device_id: str, name: str) -> None:
+        self.device_id = device_id
+        self.name = name
+
+    @abstractmethod
+    async def refresh(self) -> ReportedState:
+        """Read the device and return its full state. Raises :class:`DeviceUnreachable`."""
+
+    @abstractmethod
+    async def apply(self, desired: DesiredState) -> ReportedState:
+        """Drive the device to ``desired``, then return the state it reports afterwards.
+
+        Raises :class:`DeviceUnreachable` or :class:`DeviceRejected`.
+        """
+
+    @abstractmethod
+    async def close(self) -> None:
+        """Release connections."""
