@@ -1,0 +1,166 @@
+"""scripts/smoke_test.py against real FastMCP HTTP servers on 127.0.0.1 (bearer-token protected)."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+import uvicorn
+from fastmcp import FastMCP
+from fastmcp.server.auth.providers.jwt import StaticTokenVerifier
+
+REPO = Path(__file__).resolve().parents[1]
+SCRIPT = REPO / "scripts" / "smoke_test.py"
+TOKEN = "smoke-test-token"
+
+
+def _auth() -> StaticTokenVerifier:
+    return StaticTokenVerifier(tokens={TOKEN: {"client_id": "ci-smoke", "scopes": []}})
+
+
+def gateway_server(*, failing: bool = False) -> FastMCP:
+    """Shaped like the Gateway: target-prefixed names, domain errors as `{"error": …}`."""
+    mcp = FastMCP("gateway", auth=_auth())
+
+    @mcp.tool(name="home___list_devices")
+    def list_devices() -> dict[str, object]:
+        if failing:
+            return {"error": "The smart-home service could not reach AWS IoT; try again shortly."}
+        return {"devices": [{"id": "lamp", "connected": True}]}
+
+    @mcp.tool(name="home___turn_on")
+    def turn_on(device: str) -> str:
+        return f"{device} on"
+
+    return mcp
+
+
+def runtime_server() -> FastMCP:
+    mcp = FastMCP("runtime", auth=_auth())
+
+    @mcp.tool
+    def list_check_accounts(limit: int = 20) -> str:
+        return f"{min(limit, 1)} account: Giro"
+
+    return mcp
+
+
+@contextmanager
+def serve(mcp: FastMCP) -> Iterator[str]:
+    """Run ``mcp`` over streamable HTTP on an ephemeral port; yields its MCP URL; always stops."""
+    app = mcp.http_app(path="/mcp", stateless_http=True)
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="on")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 15
+        while not server.started:
+            if time.monotonic() > deadline or not thread.is_alive():
+                raise RuntimeError("the test MCP server did not start")
+            time.sleep(0.02)
+        port = server.servers[0].sockets[0].getsockname()[1]
+        yield f"http://127.0.0.1:{port}/mcp"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
+
+
+def run_script(*args: str, token: str | None = TOKEN) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "MCP_TOKEN"}
+    if token is not None:
+        env["MCP_TOKEN"] = token
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), "--timeout", "20", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.fixture
+def endpoints() -> Iterator[tuple[str, str]]:
+    with serve(gateway_server()) as gateway, serve(runtime_server()) as runtime:
+        yield gateway, runtime
+
+
+def test_passes_when_both_endpoints_list_and_answer(endpoints: tuple[str, str]) -> None:
+    gateway, runtime = endpoints
+    out = run_script("--gateway-url", gateway, "--runtime-url", runtime)
+    assert out.returncode == 0, out.stderr
+    assert "ok   gateway: 2 tools, home___list_devices answered" in out.stdout
+    assert "ok   runtime: 1 tools, list_check_accounts answered" in out.stdout
+
+
+def test_fails_clearly_on_a_rejected_token(endpoints: tuple[str, str]) -> None:
+    gateway, runtime = endpoints
+    out = run_script("--gateway-url", gateway, "--runtime-url", runtime, token="wrong")
+    assert out.returncode == 1
+    lines = out.stderr.strip().splitlines()
+    assert any(line.startswith(f"FAIL gateway ({gateway})") for line in lines), out.stderr
+    assert any(line.startswith(f"FAIL runtime ({runtime})") for line in lines), out.stderr
+    assert "401" in out.stderr
+
+
+def test_fails_when_the_tool_answers_with_an_error() -> None:
+    with serve(gateway_server(failing=True)) as gateway:
+        out = run_script("--gateway-url", gateway)
+    assert out.returncode == 1
+    assert "home___list_devices answered with an error: The smart-home service" in out.stderr
+
+
+def test_fails_when_the_read_only_tool_is_missing(endpoints: tuple[str, str]) -> None:
+    _, runtime = endpoints
+    out = run_script("--runtime-url", runtime, "--runtime-tool", "list_invoices")
+    assert out.returncode == 1
+    assert "tool 'list_invoices' is not listed (tools: list_check_accounts)" in out.stderr
+
+
+def test_refuses_to_run_without_a_token(endpoints: tuple[str, str]) -> None:
+    gateway, _ = endpoints
+    out = run_script("--gateway-url", gateway, token=None)
+    assert out.returncode == 2
+    assert "MCP_TOKEN is not set" in out.stderr
+
+
+def test_fails_on_an_unreachable_endpoint() -> None:
+    with serve(runtime_server()) as url:
+        pass  # stopped again: nothing listens there any more
+    out = run_script("--runtime-url", url)
+    assert out.returncode == 1
+    assert out.stderr.startswith(f"FAIL runtime ({url}):")
+
+
+def _module(monkeypatch: pytest.MonkeyPatch) -> ModuleType:
+    spec = importlib.util.spec_from_file_location("smoke_test_script", SCRIPT)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    # dataclasses look their module up in sys.modules while the file executes.
+    monkeypatch.setitem(sys.modules, spec.name, module)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_resolves_gateway_prefixed_names_and_rejects_ambiguity(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    smoke = _module(monkeypatch)
+    assert smoke.resolve_tool("list_devices", ["home___list_devices"]) == "home___list_devices"
+    assert smoke.resolve_tool("list_devices", ["list_devices", "a___list_devices"]) == (
+        "list_devices"
+    )
+    with pytest.raises(smoke.SmokeFailure, match="ambiguous"):
+        smoke.resolve_tool("list_devices", ["a___list_devices", "b___list_devices"])
