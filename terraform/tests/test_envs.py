@@ -155,6 +155,14 @@ def test_gateway_authorizer_takes_the_identity_clients(dev_plan: Planned) -> Non
     assert gateway["authorizer_type"] == "CUSTOM_JWT"
 
 
+def test_dev_settings_reach_the_resources(dev_plan: Planned) -> None:
+    planned = resources(dev_plan.show)
+    assert planned["module.gateway.aws_bedrockagentcore_gateway.this"]["exception_level"] == "DEBUG"
+    pool = planned["module.identity.aws_cognito_user_pool.this"]
+    assert pool["deletion_protection"] == "INACTIVE"
+    assert planned["module.registry.aws_ecr_repository.this"]["force_delete"] is True
+
+
 def test_identity_has_the_three_interactive_clients(dev_plan: Planned) -> None:
     planned = resources(dev_plan.show)
     clients = {
@@ -236,14 +244,23 @@ def test_backend_uses_s3_lock_file_and_encryption(env: str) -> None:
     assert (TERRAFORM / "envs" / env / "terraform.tfvars.example").exists()
 
 
-def test_dev_and_prod_declare_the_same_interface() -> None:
-    def names(env: str, file: str, kind: str) -> set[str]:
-        doc = load_hcl(TERRAFORM / "envs" / env / file)
-        return {name for block in doc.get(kind, []) for name in block}
-
-    assert names("dev", "variables.tf", "variable") == names("prod", "variables.tf", "variable")
-    assert names("dev", "outputs.tf", "output") == names("prod", "outputs.tf", "output")
-    assert set(REQUIRED_OUTPUTS) <= names("prod", "outputs.tf", "output")
+def test_env_roots_share_their_wiring_and_differ_only_in_settings() -> None:
+    common = TERRAFORM / "envs" / "common"
+    for env in ENVS:
+        root = TERRAFORM / "envs" / env
+        own = sorted(p.name for p in root.glob("*.tf") if not p.is_symlink())
+        assert own == ["settings.tf"], f"{env}: only settings.tf may differ, found {own}"
+        for link in root.glob("*.tf"):
+            if link.is_symlink():
+                assert link.resolve() == (common / link.name).resolve(), f"{env}/{link.name}"
+    settings = {
+        env: load_hcl(TERRAFORM / "envs" / env / "settings.tf")["locals"][0] for env in ENVS
+    }
+    assert {env: s["env"] for env, s in settings.items()} == {env: env for env in ENVS}
+    keys = {env: set(s) for env, s in settings.items()}
+    assert len({frozenset(k) for k in keys.values()}) == 1, f"settings.tf keys differ: {keys}"
+    outputs = {name for block in load_hcl(common / "outputs.tf")["output"] for name in block}
+    assert set(REQUIRED_OUTPUTS) <= outputs
 
 
 def test_prod_is_hardened(

@@ -12,10 +12,11 @@ from tfharness import TERRAFORM, Toolchain, registry_reachable, run_terraform
 
 MODULES = sorted(p for p in (TERRAFORM / "modules").iterdir() if (p / "versions.tf").exists())
 # Roots: the environments, and the once-per-account bootstrap of the pipeline's own AWS side.
+# (envs/common holds the wiring the env roots link to; it is not a root of its own.)
 ENVS = sorted(
     p
     for p in [*(TERRAFORM / "envs").glob("*"), TERRAFORM / "bootstrap"]
-    if (p / "main.tf").exists()
+    if (p / "main.tf").exists() and p.name != "common"
 )
 ROOTS = MODULES + ENVS
 
