@@ -17,9 +17,8 @@ from mcp_runtime.tools.common import (
     Offset,
     ShortText,
     answers,
-    check_range,
-    day_end,
-    day_start,
+    date_range,
+    reference,
     runtime,
 )
 from mcp_runtime.views import (
@@ -67,15 +66,10 @@ async def list_check_account_transactions(
     offset: Offset = 0,
 ) -> ToolResult:
     """List bank transactions, optionally for one check account, a date range or a counterparty."""
-    check_range(start_date, end_date)
-    params: dict[str, str | int] = {}
-    if check_account_id:
-        params["checkAccount[id]"] = check_account_id
-        params["checkAccount[objectName]"] = "CheckAccount"
-    if start_date:
-        params["startDate"] = day_start(start_date).isoformat()
-    if end_date:
-        params["endDate"] = day_end(end_date).isoformat()
+    params: dict[str, str | int] = {
+        **date_range(start_date, end_date, unix_seconds=False),
+        **reference("checkAccount", "CheckAccount", check_account_id),
+    }
     if counterparty:
         params["payeePayerName"] = counterparty
     if purpose:

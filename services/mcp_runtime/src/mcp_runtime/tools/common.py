@@ -95,9 +95,29 @@ def day_end(day: date) -> datetime:
     return datetime.combine(day, time(23, 59, 59), tzinfo=UTC)
 
 
-def check_range(start: date | None, end: date | None) -> None:
-    """Refuse an empty date range before asking the API."""
+def date_range(start: date | None, end: date | None, *, unix_seconds: bool) -> dict[str, str | int]:
+    """``startDate``/``endDate``, inclusive, in the form the endpoint takes: Unix seconds
+    (Invoice, Voucher) or ISO date-times (CheckAccountTransaction). An empty range is refused
+    before asking the API."""
     if start and end and start > end:
         raise ToolError(
             f"start_date {start} is after end_date {end}; swap them or widen the range."
         )
+
+    def encode(moment: datetime) -> str | int:
+        return int(moment.timestamp()) if unix_seconds else moment.isoformat()
+
+    params: dict[str, str | int] = {}
+    if start:
+        params["startDate"] = encode(day_start(start))
+    if end:
+        params["endDate"] = encode(day_end(end))
+    return params
+
+
+def reference(field: str, object_name: str, object_id: int | None) -> dict[str, str | int]:
+    """The API's bracket filter for a reference, e.g. ``contact[id]`` + ``contact[objectName]``
+    (the runtime sends these; the Gateway view cannot carry them)."""
+    if object_id is None:
+        return {}
+    return {f"{field}[id]": object_id, f"{field}[objectName]": object_name}

@@ -17,9 +17,8 @@ from mcp_runtime.tools.common import (
     Offset,
     ShortText,
     answers,
-    check_range,
-    day_end,
-    day_start,
+    date_range,
+    reference,
     runtime,
 )
 from mcp_runtime.views import InvoiceView, PageView, one_result, output_schema, page_result
@@ -47,17 +46,12 @@ async def list_invoices(
     offset: Offset = 0,
 ) -> ToolResult:
     """List invoices, optionally by status, date range, contact or number."""
-    check_range(start_date, end_date)
-    params: dict[str, str | int] = {}
+    params: dict[str, str | int] = {
+        **date_range(start_date, end_date, unix_seconds=True),
+        **reference("contact", "Contact", contact_id),
+    }
     if status:
         params["status"] = code_for(INVOICE_STATUS, status)
-    if start_date:
-        params["startDate"] = int(day_start(start_date).timestamp())
-    if end_date:
-        params["endDate"] = int(day_end(end_date).timestamp())
-    if contact_id:
-        params["contact[id]"] = contact_id
-        params["contact[objectName]"] = "Contact"
     if invoice_number:
         params["invoiceNumber"] = invoice_number
     rt = runtime(ctx)

@@ -17,9 +17,8 @@ from mcp_runtime.tools.common import (
     Offset,
     ShortText,
     answers,
-    check_range,
-    day_end,
-    day_start,
+    date_range,
+    reference,
     runtime,
 )
 from mcp_runtime.views import PageView, VoucherView, output_schema, page_result
@@ -57,19 +56,14 @@ async def list_vouchers(
     offset: Offset = 0,
 ) -> ToolResult:
     """List vouchers (receipts for expenses and revenue)."""
-    check_range(start_date, end_date)
-    params: dict[str, str | int] = {}
+    params: dict[str, str | int] = {
+        **date_range(start_date, end_date, unix_seconds=True),
+        **reference("contact", "Contact", contact_id),
+    }
     if status:
         params["status"] = code_for(VOUCHER_STATUS, status)
     if kind:
         params["creditDebit"] = key_for(CREDIT_DEBIT, kind)
-    if start_date:
-        params["startDate"] = int(day_start(start_date).timestamp())
-    if end_date:
-        params["endDate"] = int(day_end(end_date).timestamp())
-    if contact_id:
-        params["contact[id]"] = contact_id
-        params["contact[objectName]"] = "Contact"
     if description:
         params["descriptionLike"] = description
     rt = runtime(ctx)
