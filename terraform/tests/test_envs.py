@@ -57,13 +57,10 @@ HCL = SerializationOptions(strip_string_quotes=True, explicit_blocks=False)
 
 
 def require_modules() -> None:
-    """Skip (never pass) while a module the roots call is still being written elsewhere."""
-    for name in MODULES_USED:
-        if not (TERRAFORM / "modules" / name / "versions.tf").exists():
-            pytest.skip(f"SKIPPED: module {name} not in the tree yet")
-    for path in CONTRACT_FILES:
-        if not path.exists():
-            pytest.skip(f"SKIPPED: contract file {path.relative_to(REPO)} not in the tree yet")
+    """Every module the roots call and every contract file they read is in the tree."""
+    missing = [n for n in MODULES_USED if not (TERRAFORM / "modules" / n / "versions.tf").exists()]
+    missing += [str(p.relative_to(REPO)) for p in CONTRACT_FILES if not p.exists()]
+    assert not missing, f"the env roots need: {missing}"
 
 
 def load_hcl(path: Path) -> dict[str, Any]:
