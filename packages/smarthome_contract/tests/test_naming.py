@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from gateway_contract import rules as gateway_rules
 from smarthome_contract import naming
 
 
@@ -16,16 +17,24 @@ def test_file_is_plain_json_with_the_keys_terraform_reads() -> None:
     assert raw["client_id"] == "{thing}"
 
 
-@pytest.mark.parametrize("name", ["pi-1", "home_bridge:kitchen", "a" * 128])
+@pytest.mark.parametrize("name", ["pi-1", "home_bridge:kitchen", "a" * 123])
 def test_valid_thing_names(name: str) -> None:
     assert naming.is_valid_thing_name(name)
 
 
-@pytest.mark.parametrize("name", ["", "a" * 129, "pi/1", "pi+", "pi#", "pi 1", "pi.1", "$aws"])
+@pytest.mark.parametrize("name", ["", "a" * 124, "pi/1", "pi+", "pi#", "pi 1", "pi.1", "$aws"])
 def test_invalid_thing_names(name: str) -> None:
     assert not naming.is_valid_thing_name(name)
     with pytest.raises(naming.InvalidName):
         naming.client_id(name)
+
+
+def test_thing_names_leave_room_for_their_home_group() -> None:
+    # Cognito group names are at most 128 characters and a home's group is `home-<thing>`.
+    longest = "a" * gateway_rules.max_thing_name_length()
+    assert naming.is_valid_thing_name(longest)
+    assert len(gateway_rules.home_group(longest)) == gateway_rules.rules().groups.max_length
+    assert not naming.is_valid_thing_name(longest + "a")
 
 
 def test_device_ids_are_at_most_64_characters() -> None:

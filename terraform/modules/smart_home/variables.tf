@@ -27,7 +27,7 @@ variable "homes" {
 
   validation {
     condition     = alltrue([for thing in keys(var.homes) : can(regex(jsondecode(var.naming_rules_json).thing_name_pattern, thing))])
-    error_message = "Every key of homes must be a valid thing name (naming.json thing_name_pattern: letters, digits, : _ -, at most 128)."
+    error_message = "Every key of homes must be a valid thing name (naming.json thing_name_pattern: letters, digits, : _ -, at most 123 so that its Cognito group home-<thing> fits 128)."
   }
 
   validation {
