@@ -66,4 +66,5 @@ def test_last_will_and_heartbeat_payloads() -> None:
     presence = naming.rules().presence
     assert presence.last_will_payload == {"connected": False}
     assert presence.heartbeat_payload == {"connected": True}
+    assert presence.heartbeat_seconds == 30
     assert presence.qos == 1

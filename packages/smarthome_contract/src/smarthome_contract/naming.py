@@ -56,6 +56,8 @@ class PresenceRules(_Frozen):
     shadow_name: str
     last_will_payload: dict[str, Any]
     heartbeat_payload: dict[str, Any]
+    # How often a connected bridge says so; a heartbeat older than twice this is "not heard".
+    heartbeat_seconds: float = Field(gt=0)
     fields: PresenceFields
     timestamp_unit: Literal["epoch_seconds"]
 
