@@ -202,10 +202,11 @@ class _Rewriter:
             has_null = len(rest) < len(alternatives) or node.get("nullable") is True
             if (len(rest) > 1 and not self._flatten) or (len(rest) <= 1 and not self._nullable):
                 continue
-            del node[keyword]
-            node.pop("discriminator", None)
+            # The node is changed only once its replacement is built: a component that refers
+            # to itself is read (and copied) while this is decided.
+            siblings = {k: v for k, v in node.items() if k not in (keyword, "discriminator")}
             chosen, what = self._choose(rest, side, where)
-            merged = self._merge(node, chosen, has_null, where, inlined)
+            merged = self._merge(siblings, chosen, has_null, where, inlined)
             node.clear()
             node.update(merged)
             changed = True
