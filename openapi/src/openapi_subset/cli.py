@@ -55,7 +55,11 @@ def _cut(args: argparse.Namespace) -> int:
                 print(f"{result.report.output}: {refusal}", file=sys.stderr)
             continue
         print("\n".join(result.report.lines()))
-        target.write_text(text, encoding="utf-8")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise SubsetError(f"cannot write {target}: {exc.strerror or exc}") from exc
         print(f"  wrote {target} ({len(text.encode())} bytes)")
     if stale:
         print(f"stale (regenerate with `make openapi`): {', '.join(stale)}", file=sys.stderr)
@@ -108,7 +112,10 @@ def _init(args: argparse.Namespace) -> int:
         server=args.server,
         target=args.target,
     )
-    write_starter(args.out, text, force=args.force)
+    try:
+        write_starter(args.out, text, force=args.force)
+    except OSError as exc:
+        raise SubsetError(f"cannot write {args.out}: {exc.strerror or exc}") from exc
     print(f"wrote {args.out} ({len(ids)} operations); review it, then run:")
     print(f"  python -m openapi_subset cut --spec {args.spec} --selection {args.out} --out-dir .")
     return EXIT_OK
