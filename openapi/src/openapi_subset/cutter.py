@@ -271,7 +271,7 @@ def _fit_tool_names(ctx: CutContext, view: View, vendor_ids: dict[tuple[str, str
         name = current
         if problem(name, None, 0) is not None:
             name = sanitise(name)
-        if view.target and problem(name, view.target, len(view.host_prefix)) is not None:
+        if problem(name, view.target, len(view.host_prefix)) is not None:
             if room < 1:
                 ctx.refuse(
                     ("paths", path, method),

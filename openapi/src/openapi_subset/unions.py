@@ -36,24 +36,11 @@ _NULL_WHY_30 = "the Gateway supports no anyOf/oneOf; OpenAPI 3.0 ignores nullabl
 # How deep widening may follow property schemas that differ between alternatives.
 _MAX_DEPTH = 6
 # Constraints kept in a widened schema only when every alternative of that type agrees.
+_NUMERIC = ("format", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf")
 _SCOPED: dict[str, tuple[str, ...]] = {
     "string": ("format", "pattern", "minLength", "maxLength"),
-    "number": (
-        "format",
-        "minimum",
-        "maximum",
-        "exclusiveMinimum",
-        "exclusiveMaximum",
-        "multipleOf",
-    ),
-    "integer": (
-        "format",
-        "minimum",
-        "maximum",
-        "exclusiveMinimum",
-        "exclusiveMaximum",
-        "multipleOf",
-    ),
+    "number": _NUMERIC,
+    "integer": _NUMERIC,
     "array": ("minItems", "maxItems", "uniqueItems"),
     "object": ("additionalProperties", "minProperties", "maxProperties"),
 }
