@@ -529,3 +529,21 @@ def test_stats_count_requests_and_the_most_at_once(sandbox: str, faults: str) ->
         thread.join(timeout=10)
     counted = call(stats, token=None)[2]
     assert counted == {"requests": 3, "in_flight": 0, "max_in_flight": 3}
+
+
+def test_a_delayed_write_still_happens_after_the_client_gave_up(sandbox: str, faults: str) -> None:
+    fault = {"method": "POST", "path": "/api/v1/Contact", "delay_seconds": 0.5}
+    call(faults, token=None, method="POST", body=fault)
+    body = {"name": "Spaet Angekommen GmbH", "category": {"id": 3, "objectName": "Category"}}
+    request = urllib.request.Request(  # noqa: S310 - loopback http
+        f"{sandbox}/Contact",
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Authorization": TOKEN, "Content-Type": "application/json"},
+    )
+    with pytest.raises(TimeoutError):
+        urllib.request.urlopen(request, timeout=0.1)  # noqa: S310
+    deadline = time.monotonic() + 10
+    while not objects(f"{sandbox}/Contact?name=Spaet%20Angekommen"):
+        assert time.monotonic() < deadline, "the stalled write never happened"
+        time.sleep(0.02)

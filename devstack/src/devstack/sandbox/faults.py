@@ -140,8 +140,9 @@ class FaultInjection:
     async def _handle(self, scope: Scope, receive: Receive, send: Send, path: str) -> None:
         fault = self._queue.take(scope["method"], path)
         if fault is not None and fault.delay_seconds:
-            # The request goes on after the wait even when the client gave up meanwhile, as a
-            # slow server does: a write that "timed out" may still happen.
+            # A slow server has the request already: it goes on after the wait even when the
+            # client gave up meanwhile, so a write that "timed out" may still happen.
+            receive = await _received(receive)
             await asyncio.sleep(fault.delay_seconds)
         if fault is not None and fault.truncate_body:
             await self._app(scope, receive, _truncating(send))
@@ -159,6 +160,28 @@ class FaultInjection:
             body, status_code=fault.status, headers=fault.headers, media_type=media_type
         )
         await response(scope, receive, send)
+
+
+async def _received(receive: Receive) -> Receive:
+    """Read the whole request body now; a ``receive`` that replays it, then reports the end."""
+    body = b""
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        body += message.get("body", b"")
+        if not message.get("more_body", False):
+            break
+    replayed = False
+
+    async def replay() -> Message:
+        nonlocal replayed
+        if not replayed:
+            replayed = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
 
 
 def _truncating(send: Send) -> Send:
