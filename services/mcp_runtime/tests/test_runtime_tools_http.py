@@ -93,9 +93,12 @@ async def test_create_contact_then_find_it(served_mcp: str) -> None:
             "create_contact",
             {"category": "supplier", "organisation_name": "Tool Test Papier GmbH"},
         )
-        new_id = created.structured_content["id"]
-        fetched = await client.call_tool("get_contact", {"contact_id": new_id})
+        answer = created.structured_content
+        assert answer["outcome"] == "created"
+        fetched = await client.call_tool("get_contact", {"contact_id": answer["contact"]["id"]})
     assert _text(created).startswith("Created contact: Tool Test Papier GmbH")
+    # The number was taken from the API up front, so a lost answer could be looked up by it.
+    assert answer["customer_number"] == fetched.structured_content["customer_number"]
     assert fetched.structured_content["name"] == "Tool Test Papier GmbH"
     assert fetched.structured_content["category"] == "supplier"
 
