@@ -127,7 +127,13 @@ def create_server(
         # Anything that is not a ToolError is a bug: the caller gets a generic message, not a trace.
         mask_error_details=True,
     )
-    register_all(mcp)
+    schemas = register_all(mcp)
+    # The MCP SDK checks a tools/call's Mcp-Param-* headers against the tool's input schema and,
+    # without this lookup, finds the schema by running a whole tools/list (every middleware and
+    # auth check, every schema dereferenced) before every call: most of a call's CPU time here.
+    # FastMCP 4.1.2 does not set it; the SDK's own MCPServer answers it the same way (a plain
+    # lookup that also finds tools middleware hides). Our tools never change after start-up.
+    mcp._mcp_server.get_tool_input_schema = schemas.get
 
     async def health(request: Request) -> JSONResponse:
         # No auth and no upstream call: AgentCore and load balancers ask this often.

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Annotated, Literal
 
 from fastmcp import FastMCP
-from fastmcp.tools import ToolResult
+from fastmcp.tools import Tool, ToolResult
 from pydantic import Field
 
 from mcp_runtime.api.client import CallerApi
@@ -96,15 +96,23 @@ async def list_check_account_transactions(
     return page_result(page, TransactionView.of, noun="transactions", heading="Transactions")
 
 
-def register(mcp: FastMCP) -> None:
+def register(mcp: FastMCP) -> list[Tool]:
     """Add the check-account tools."""
-    mcp.tool(
-        list_check_accounts,
-        annotations=READ_ONLY.model_copy(update={"title": "List check accounts"}),
-        output_schema=output_schema(PageView[CheckAccountView]),
-    )
-    mcp.tool(
-        list_check_account_transactions,
-        annotations=READ_ONLY.model_copy(update={"title": "List check-account transactions"}),
-        output_schema=output_schema(PageView[TransactionView]),
-    )
+    return [
+        mcp.add_tool(
+            Tool.from_function(
+                list_check_accounts,
+                annotations=READ_ONLY.model_copy(update={"title": "List check accounts"}),
+                output_schema=output_schema(PageView[CheckAccountView]),
+            )
+        ),
+        mcp.add_tool(
+            Tool.from_function(
+                list_check_account_transactions,
+                annotations=READ_ONLY.model_copy(
+                    update={"title": "List check-account transactions"}
+                ),
+                output_schema=output_schema(PageView[TransactionView]),
+            )
+        ),
+    ]

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastmcp import FastMCP
 from fastmcp.exceptions import ToolError
-from fastmcp.tools import ToolResult
+from fastmcp.tools import Tool, ToolResult
 from mcp.types import ToolAnnotations
 from pydantic import Field
 
@@ -230,27 +230,35 @@ def _created(contact: Contact, number: str | None, *, note: str | None) -> ToolR
     return ToolResult(content=text, structured_content=answer.model_dump(mode="json"))
 
 
-def register(mcp: FastMCP) -> None:
+def register(mcp: FastMCP) -> list[Tool]:
     """Add the contact tools."""
-    mcp.tool(
-        list_contacts,
-        annotations=READ_ONLY.model_copy(update={"title": "List or search contacts"}),
-        output_schema=output_schema(PageView[ContactView]),
-    )
-    mcp.tool(
-        get_contact,
-        annotations=READ_ONLY.model_copy(update={"title": "Get a contact"}),
-        output_schema=output_schema(ContactView),
-    )
-    mcp.tool(
-        create_contact,
-        annotations=ToolAnnotations(
-            title="Create a contact",
-            read_only_hint=False,
-            destructive_hint=False,
-            idempotent_hint=False,
-            open_world_hint=True,
+    return [
+        mcp.add_tool(
+            Tool.from_function(
+                list_contacts,
+                annotations=READ_ONLY.model_copy(update={"title": "List or search contacts"}),
+                output_schema=output_schema(PageView[ContactView]),
+            )
         ),
-        output_schema=output_schema(CreateContactAnswer),
-        auth=writers_see_it,
-    )
+        mcp.add_tool(
+            Tool.from_function(
+                get_contact,
+                annotations=READ_ONLY.model_copy(update={"title": "Get a contact"}),
+                output_schema=output_schema(ContactView),
+            )
+        ),
+        mcp.add_tool(
+            Tool.from_function(
+                create_contact,
+                annotations=ToolAnnotations(
+                    title="Create a contact",
+                    read_only_hint=False,
+                    destructive_hint=False,
+                    idempotent_hint=False,
+                    open_world_hint=True,
+                ),
+                output_schema=output_schema(CreateContactAnswer),
+                auth=writers_see_it,
+            )
+        ),
+    ]

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Annotated
 
 from fastmcp import FastMCP
-from fastmcp.tools import ToolResult
+from fastmcp.tools import Tool, ToolResult
 from pydantic import Field
 
 from mcp_runtime.api.client import CallerApi
@@ -70,15 +70,21 @@ async def get_invoice(
     return one_result(InvoiceView.of(invoice))
 
 
-def register(mcp: FastMCP) -> None:
+def register(mcp: FastMCP) -> list[Tool]:
     """Add the invoice tools."""
-    mcp.tool(
-        list_invoices,
-        annotations=READ_ONLY.model_copy(update={"title": "List invoices"}),
-        output_schema=output_schema(PageView[InvoiceView]),
-    )
-    mcp.tool(
-        get_invoice,
-        annotations=READ_ONLY.model_copy(update={"title": "Get an invoice"}),
-        output_schema=output_schema(InvoiceView),
-    )
+    return [
+        mcp.add_tool(
+            Tool.from_function(
+                list_invoices,
+                annotations=READ_ONLY.model_copy(update={"title": "List invoices"}),
+                output_schema=output_schema(PageView[InvoiceView]),
+            )
+        ),
+        mcp.add_tool(
+            Tool.from_function(
+                get_invoice,
+                annotations=READ_ONLY.model_copy(update={"title": "Get an invoice"}),
+                output_schema=output_schema(InvoiceView),
+            )
+        ),
+    ]

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Annotated
 
 from fastmcp import FastMCP
-from fastmcp.tools import ToolResult
+from fastmcp.tools import Tool, ToolResult
 from pydantic import Field
 
 from mcp_runtime.api.client import CallerApi
@@ -72,10 +72,14 @@ async def list_vouchers(
     return page_result(page, VoucherView.of, noun="vouchers", heading="Vouchers")
 
 
-def register(mcp: FastMCP) -> None:
+def register(mcp: FastMCP) -> list[Tool]:
     """Add the voucher tools."""
-    mcp.tool(
-        list_vouchers,
-        annotations=READ_ONLY.model_copy(update={"title": "List vouchers"}),
-        output_schema=output_schema(PageView[VoucherView]),
-    )
+    return [
+        mcp.add_tool(
+            Tool.from_function(
+                list_vouchers,
+                annotations=READ_ONLY.model_copy(update={"title": "List vouchers"}),
+                output_schema=output_schema(PageView[VoucherView]),
+            )
+        ),
+    ]
