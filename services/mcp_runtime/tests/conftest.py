@@ -216,6 +216,50 @@ def store_user_token(moto_url: str, sub: str, token: str) -> None:
         client.put_secret_value(SecretId=f"{SECRET_PREFIX}/{sub}", SecretString=secret)
 
 
+@dataclass(frozen=True)
+class MotoUser:
+    """A user of a fresh moto user pool, signed in with USER_PASSWORD_AUTH (real RS256 tokens
+    with Cognito's claims; moto's JWKS is served by its HTTP server)."""
+
+    endpoint: str
+    pool_id: str
+    client_id: str
+    username: str
+    access_token: str
+    id_token: str
+
+    @property
+    def issuer(self) -> str:
+        return f"https://cognito-idp.{REGION}.amazonaws.com/{self.pool_id}"
+
+    @property
+    def jwks_uri(self) -> str:
+        return f"{self.endpoint}/{self.pool_id}/.well-known/jwks.json"
+
+    @property
+    def sub(self) -> str:
+        return str(jwt.decode(self.access_token, options={"verify_signature": False})["sub"])
+
+
+def moto_user(moto_url: str) -> MotoUser:
+    idp = aws_client("cognito-idp", moto_url)
+    pool_id = idp.create_user_pool(PoolName=f"p{uuid.uuid4().hex[:8]}")["UserPool"]["Id"]
+    client_id = idp.create_user_pool_client(
+        UserPoolId=pool_id, ClientName="mcp", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"]
+    )["UserPoolClient"]["ClientId"]
+    name, password = f"u{uuid.uuid4().hex[:8]}@example.com", "Corr3ct-Horse-Battery!"
+    idp.admin_create_user(UserPoolId=pool_id, Username=name, MessageAction="SUPPRESS")
+    idp.admin_set_user_password(
+        UserPoolId=pool_id, Username=name, Password=password, Permanent=True
+    )
+    auth = idp.initiate_auth(
+        ClientId=client_id,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={"USERNAME": name, "PASSWORD": password},
+    )["AuthenticationResult"]
+    return MotoUser(moto_url, pool_id, client_id, name, auth["AccessToken"], auth["IdToken"])
+
+
 class Issuer:
     """A Cognito user pool stand-in: an RSA key, its JWKS served over real HTTP, and tokens with
     Cognito's access-token claims (``client_id`` and no ``aud``, ``token_use``, groups)."""
@@ -363,6 +407,12 @@ class Kit:
 
     def new_issuer(self) -> Issuer:
         return new_issuer(self.jwks_server)
+
+    def moto_user(self) -> MotoUser:
+        return moto_user(self.moto_url)
+
+    def aws(self, service: str) -> Any:
+        return aws_client(service, self.moto_url)
 
 
 @pytest.fixture(scope="session")

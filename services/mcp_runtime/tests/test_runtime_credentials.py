@@ -13,7 +13,6 @@ import time
 import uuid
 from typing import Any
 
-import boto3
 import httpx2
 import pytest
 from fastmcp import Client
@@ -108,48 +107,21 @@ def test_token_from_another_issuer_is_refused(per_user_mcp: str, kit: Any) -> No
 
 
 async def test_a_real_cognito_token_from_moto_works_end_to_end(kit: Any, serve: Any) -> None:
-    idp = boto3.client(
-        "cognito-idp",
-        region_name="us-east-1",
-        endpoint_url=kit.moto_url,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-    pool_id = idp.create_user_pool(PoolName=f"p{uuid.uuid4().hex[:8]}")["UserPool"]["Id"]
-    client_id = idp.create_user_pool_client(
-        UserPoolId=pool_id, ClientName="mcp", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"]
-    )["UserPoolClient"]["ClientId"]
-    name, password = f"u{uuid.uuid4().hex[:8]}@example.com", "Passw0rd!Passw0rd"
-    idp.admin_create_user(UserPoolId=pool_id, Username=name, MessageAction="SUPPRESS")
-    idp.admin_set_user_password(
-        UserPoolId=pool_id, Username=name, Password=password, Permanent=True
-    )
-    token = idp.initiate_auth(
-        ClientId=client_id,
-        AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": name, "PASSWORD": password},
-    )["AuthenticationResult"]["AccessToken"]
-    sub = json.loads(base64.urlsafe_b64decode(token.split(".")[1] + "=="))["sub"]
-    kit.store_token(sub, kit.api_token)
+    user = kit.moto_user()
+    kit.store_token(user.sub, kit.api_token)
     settings = kit.settings(
-        cognito_issuer=f"https://cognito-idp.us-east-1.amazonaws.com/{pool_id}",
-        cognito_jwks_uri=f"{kit.moto_url}/{pool_id}/.well-known/jwks.json",
-        allowed_client_ids=client_id,
+        cognito_issuer=user.issuer,
+        cognito_jwks_uri=user.jwks_uri,
+        allowed_client_ids=user.client_id,
     )
     with serve(create_app(settings)) as served:
-        result = await _list_contacts(f"{served.base}/mcp", token)
+        result = await _list_contacts(f"{served.base}/mcp", user.access_token)
     assert not result.is_error, _text(result)
 
 
 async def test_static_token_from_secrets_manager(kit: Any, make_settings: Any) -> None:
     name = f"{kit.secret_prefix}/_shared-{uuid.uuid4().hex[:6]}"
-    boto3.client(
-        "secretsmanager",
-        region_name="us-east-1",
-        endpoint_url=kit.moto_url,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    ).create_secret(Name=name, SecretString=kit.api_token)
+    kit.aws("secretsmanager").create_secret(Name=name, SecretString=kit.api_token)
     settings = make_settings(
         kit.sandbox_url,
         static_token=None,

@@ -11,62 +11,20 @@ import json
 import logging
 import time
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
-import boto3
 import jwt
 import pytest
 from mcp_runtime.verifier import CognitoAccessTokenVerifier
 from moto.utilities.utils import load_resource
 
 REGION = "us-east-1"
-PASSWORD = "Corr3ct-Horse-Battery!"  # a throwaway password for moto's in-memory pool
-
-
-@dataclass(frozen=True)
-class Pool:
-    endpoint: str
-    pool_id: str
-    client_id: str
-    username: str
-    access_token: str
-    id_token: str
-
-    @property
-    def issuer(self) -> str:
-        return f"https://cognito-idp.{REGION}.amazonaws.com/{self.pool_id}"
-
-    @property
-    def jwks_uri(self) -> str:
-        return f"{self.endpoint}/{self.pool_id}/.well-known/jwks.json"
 
 
 @pytest.fixture(scope="module")
-def pool(moto_url: str) -> Pool:
-    idp = boto3.client(
-        "cognito-idp",
-        region_name=REGION,
-        endpoint_url=moto_url,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-    pool_id = idp.create_user_pool(PoolName=f"jwt-{uuid.uuid4().hex[:8]}")["UserPool"]["Id"]
-    client = idp.create_user_pool_client(
-        UserPoolId=pool_id, ClientName="runtime", ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH"]
-    )
-    client_id = client["UserPoolClient"]["ClientId"]
-    username = "ada@example.com"
-    idp.admin_create_user(UserPoolId=pool_id, Username=username, MessageAction="SUPPRESS")
-    idp.admin_set_user_password(
-        UserPoolId=pool_id, Username=username, Password=PASSWORD, Permanent=True
-    )
-    auth = idp.initiate_auth(
-        ClientId=client_id,
-        AuthFlow="USER_PASSWORD_AUTH",
-        AuthParameters={"USERNAME": username, "PASSWORD": PASSWORD},
-    )["AuthenticationResult"]
-    return Pool(moto_url, pool_id, client_id, username, auth["AccessToken"], auth["IdToken"])
+def pool(kit: Any) -> Any:
+    """A moto user pool's user with real access and ID tokens (see conftest.MotoUser)."""
+    return kit.moto_user()
 
 
 def _claims(token: str) -> dict[str, Any]:
@@ -79,7 +37,7 @@ def _moto_signed(claims: dict[str, Any], kid: str = "dummy") -> str:
     return jwt.encode(claims, private.key, algorithm="RS256", headers={"kid": kid})
 
 
-def _verifier(pool: Pool, **overrides: Any) -> CognitoAccessTokenVerifier:
+def _verifier(pool: Any, **overrides: Any) -> CognitoAccessTokenVerifier:
     kwargs: dict[str, Any] = {
         "issuer": pool.issuer,
         "jwks_uri": pool.jwks_uri,
@@ -106,7 +64,7 @@ async def _refused(
     return logged
 
 
-async def test_password_auth_access_token_is_accepted(pool: Pool) -> None:
+async def test_password_auth_access_token_is_accepted(pool: Any) -> None:
     access = await _verifier(pool).verify_token(pool.access_token)
     assert access is not None
     assert access.client_id == pool.client_id
@@ -118,21 +76,21 @@ async def test_password_auth_access_token_is_accepted(pool: Pool) -> None:
 
 
 async def test_password_auth_token_with_other_issuer_is_rejected(
-    pool: Pool, caplog: pytest.LogCaptureFixture
+    pool: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     other = f"https://cognito-idp.{REGION}.amazonaws.com/{REGION}_SomeOtherPool"
     assert "issuer" in await _refused(_verifier(pool, issuer=other), pool.access_token, caplog)
 
 
 async def test_password_auth_token_for_other_client_is_rejected(
-    pool: Pool, caplog: pytest.LogCaptureFixture
+    pool: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     verifier = _verifier(pool, client_ids=["someotherclientid"])
     assert "app client" in await _refused(verifier, pool.access_token, caplog)
 
 
 async def test_password_auth_token_tampered_payload_is_rejected(
-    pool: Pool, caplog: pytest.LogCaptureFixture
+    pool: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     header, _payload, signature = pool.access_token.split(".")
     claims = {**_claims(pool.access_token), "sub": str(uuid.uuid4())}
@@ -141,7 +99,7 @@ async def test_password_auth_token_tampered_payload_is_rejected(
 
 
 async def test_password_auth_token_expired_is_rejected(
-    pool: Pool, caplog: pytest.LogCaptureFixture
+    pool: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     now = int(time.time())
     expired = _moto_signed({**_claims(pool.access_token), "iat": now - 4000, "exp": now - 120})
@@ -149,14 +107,14 @@ async def test_password_auth_token_expired_is_rejected(
 
 
 async def test_password_auth_token_not_yet_valid_is_rejected(
-    pool: Pool, caplog: pytest.LogCaptureFixture
+    pool: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     future = _moto_signed({**_claims(pool.access_token), "nbf": int(time.time()) + 600})
     assert "not valid yet" in await _refused(_verifier(pool), future, caplog)
 
 
 async def test_token_issued_in_the_future_is_rejected(
-    pool: Pool, caplog: pytest.LogCaptureFixture
+    pool: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     now = int(time.time())
     future = _moto_signed({**_claims(pool.access_token), "iat": now + 600, "exp": now + 4000})
@@ -165,7 +123,7 @@ async def test_token_issued_in_the_future_is_rejected(
 
 @pytest.mark.parametrize("claim", ["exp", "iat"])
 async def test_token_without_exp_or_iat_is_rejected(
-    pool: Pool, claim: str, caplog: pytest.LogCaptureFixture
+    pool: Any, claim: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     claims = _claims(pool.access_token)
     del claims[claim]
@@ -173,7 +131,7 @@ async def test_token_without_exp_or_iat_is_rejected(
 
 
 async def test_password_auth_id_token_is_rejected(
-    pool: Pool, caplog: pytest.LogCaptureFixture
+    pool: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     # moto's ID token has aud=client_id and no client_id; give it one so only token_use differs.
     claims = {**_claims(pool.id_token), "client_id": pool.client_id}
@@ -182,7 +140,7 @@ async def test_password_auth_id_token_is_rejected(
 
 
 async def test_token_without_client_id_is_rejected(
-    pool: Pool, caplog: pytest.LogCaptureFixture
+    pool: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     claims = _claims(pool.access_token)
     del claims["client_id"]
@@ -191,7 +149,7 @@ async def test_token_without_client_id_is_rejected(
 
 @pytest.mark.parametrize("algorithm", ["none", "HS256"])
 async def test_token_with_other_algorithm_is_rejected(
-    pool: Pool, algorithm: str, caplog: pytest.LogCaptureFixture
+    pool: Any, algorithm: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     key = None if algorithm == "none" else "k" * 32
     claims = _claims(pool.access_token)
@@ -200,7 +158,7 @@ async def test_token_with_other_algorithm_is_rejected(
 
 
 async def test_garbage_is_rejected_without_echo(
-    pool: Pool, caplog: pytest.LogCaptureFixture
+    pool: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     await _refused(_verifier(pool), "not-a-jwt-at-all", caplog)
 
@@ -234,13 +192,13 @@ async def test_a_rotated_signing_key_is_found_by_one_refetch(kit: Any) -> None:
     assert issuer.jwks_fetches == 2
 
 
-async def test_unreachable_jwks_refuses_rather_than_accepts(pool: Pool) -> None:
+async def test_unreachable_jwks_refuses_rather_than_accepts(pool: Any) -> None:
     # Port 9 (discard) on loopback: nothing listens there, the connection is refused at once.
     verifier = _verifier(pool, jwks_uri="http://127.0.0.1:9/.well-known/jwks.json")
     assert await verifier.verify_token(pool.access_token) is None
 
 
-def test_empty_client_list_or_issuer_is_refused_at_construction(pool: Pool) -> None:
+def test_empty_client_list_or_issuer_is_refused_at_construction(pool: Any) -> None:
     with pytest.raises(ValueError, match="client_ids"):
         _verifier(pool, client_ids=[])
     with pytest.raises(ValueError, match="issuer"):

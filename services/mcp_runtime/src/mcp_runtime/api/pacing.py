@@ -28,6 +28,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
+from typing import Any
 
 import anyio
 from cachetools import LRUCache
@@ -149,18 +151,15 @@ class Pacers:
     """One pacer per token, keyed by the token's hash (the map holds no secrets); bounded so a
     long-lived process with many users does not grow without limit."""
 
-    def __init__(
-        self, policy: PacingPolicy, *, clock: Clock = time.monotonic, sleep: Sleep = anyio.sleep
-    ) -> None:
-        self._policy = policy
-        self._clock = clock
-        self._sleep = sleep
+    def __init__(self, policy: PacingPolicy, **timing: Any) -> None:
+        # ``timing``: clock/sleep for TokenPacer (tests pass a fake clock).
+        self._new = partial(TokenPacer, policy, **timing)
         self._pacers: LRUCache[str, TokenPacer] = LRUCache(maxsize=1024)
 
     def for_token(self, token: str) -> TokenPacer:
         key = hashlib.sha256(token.encode()).hexdigest()
         pacer = self._pacers.get(key)
         if pacer is None:
-            pacer = TokenPacer(self._policy, clock=self._clock, sleep=self._sleep)
+            pacer = self._new()
             self._pacers[key] = pacer
         return pacer
