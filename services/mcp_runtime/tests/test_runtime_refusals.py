@@ -7,6 +7,7 @@ draws arguments from each tool's own ``inputSchema`` (valid ones, and invalid on
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -17,6 +18,9 @@ from fastmcp import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mcp_runtime.server import create_server
+
+# Bounded for CI; a longer run for people: MCP_RUNTIME_FUZZ_EXAMPLES=2000 pytest this file.
+FUZZ_EXAMPLES = int(os.environ.get("MCP_RUNTIME_FUZZ_EXAMPLES", "120"))
 
 FORBIDDEN = re.compile(
     r"pydantic|traceback|validationerror|mcp_runtime|fastmcp|errors\.pydantic|type=|"
@@ -211,7 +215,7 @@ def invalid_arguments(draw: st.DrawFn, schema: dict[str, Any]) -> tuple[dict[str
 
 
 @settings(
-    max_examples=120,
+    max_examples=FUZZ_EXAMPLES,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -227,7 +231,7 @@ def test_fuzz_invalid_arguments_are_clear_refusals_that_change_nothing(
 
 
 @settings(
-    max_examples=60,
+    max_examples=max(FUZZ_EXAMPLES // 2, 1),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
