@@ -226,6 +226,24 @@ async def test_429_slows_the_token_for_the_calls_after_it(
     assert second.pacing_wait_ms > 0  # type: ignore[attr-defined]
 
 
+async def test_a_retry_after_longer_than_a_call_waits_is_answered_at_once(
+    sandbox_url: str, faults: Any, make_settings: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    faults.add("Voucher", status=429, headers={"Retry-After": "120"}, times=1)
+    caplog.set_level(logging.INFO, logger=TOOL_CALL_LOGGER)
+    async with Client(create_server(make_settings(sandbox_url))) as client:
+        first = await client.call_tool("list_vouchers", {}, raise_on_error=False)
+        second = await client.call_tool("list_invoices", {}, raise_on_error=False)
+    assert first.is_error
+    assert "rate limited" in _text(first)
+    assert "try again after" in _text(first)
+    # No retry was attempted, and the token stays held back: the next call is answered too,
+    # without a request.
+    assert second.is_error
+    assert "rate limited" in _text(second)
+    assert [len(line.upstream) for line in _lines(caplog)] == [1, 0]  # type: ignore[attr-defined]
+
+
 async def test_a_burst_of_errors_pauses_the_token_with_a_clear_answer(
     sandbox_url: str, faults: Any, make_settings: Any
 ) -> None:

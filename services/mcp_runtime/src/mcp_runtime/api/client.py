@@ -32,7 +32,14 @@ from mcp_runtime.api.errors import (
     WriteOutcomeUnknown,
 )
 from mcp_runtime.api.models import ApiModel, Page
-from mcp_runtime.api.pacing import Clock, Pacers, PacingPolicy, Sleep, TokenPaused
+from mcp_runtime.api.pacing import (
+    RATE_LIMITED_LONG,
+    Clock,
+    Pacers,
+    PacingPolicy,
+    Sleep,
+    TokenPaused,
+)
 from mcp_runtime.callinfo import current_call
 from mcp_runtime.settings import RuntimeSettings
 
@@ -255,7 +262,11 @@ class AccountingClient:
             except ApiNoAnswer as exc:
                 raise _Retryable(ApiUnavailable(f"{exc.message}; try again later."), None) from exc
             if response.status_code in RETRYABLE_STATUSES:
-                raise _Retryable(_error_for(response), _retry_after_seconds(response))
+                retry_after = _retry_after_seconds(response)
+                if retry_after is not None and retry_after > self._max_wait:
+                    # Waiting the capped time would only end in the same answer: say it now.
+                    raise ApiPaused(str(TokenPaused(retry_after, RATE_LIMITED_LONG)))
+                raise _Retryable(_error_for(response), retry_after)
             if response.is_error:
                 raise _error_for(response)
             body: dict[str, Any] = _objects(response)

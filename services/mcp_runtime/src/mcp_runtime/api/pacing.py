@@ -34,6 +34,10 @@ from typing import Any
 import anyio
 from cachetools import LRUCache
 
+RATE_LIMITED_LONG = (
+    "The accounting API asked to slow down (rate limited) for longer than a call waits"
+)
+
 
 @dataclass(frozen=True)
 class PacingPolicy:
@@ -139,10 +143,7 @@ class TokenPacer:
         start = max(now, self._not_before, self._last_start + self._interval)
         delay = start - now
         if delay > self._policy.max_wait:
-            raise TokenPaused(
-                delay,
-                "The accounting API asked to slow down (rate limited) for longer than a call waits",
-            )
+            raise TokenPaused(delay, RATE_LIMITED_LONG)
         self._last_start = start
         return delay
 
