@@ -183,6 +183,12 @@ def test_view_methods_filter_operations(tmp_path: Path) -> None:
     assert set(cut(tmp_path, view="gateway")["paths"]["/Item"]) == {"get"}
 
 
+def test_a_view_can_leave_out_selected_operations(tmp_path: Path) -> None:
+    selection = copy.deepcopy(SELECTION)
+    selection["views"]["contract"]["exclude_operations"] = ["createItem"]
+    assert set(cut(tmp_path, selection=selection)["paths"]["/Item"]) == {"get"}
+
+
 def test_components_are_kept_transitively_and_nothing_else(tmp_path: Path) -> None:
     schemas = cut(tmp_path)["components"]["schemas"]
     # Base was inlined by flattening Item; Owner is still referenced from the merged properties.

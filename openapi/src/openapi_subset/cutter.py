@@ -162,6 +162,8 @@ def _selected_paths(
             continue
         if view.methods is not None and method not in view.methods:
             continue
+        if op_id in view.exclude_operations:
+            continue
         path_item = spec["paths"][path]
         operation = copy.deepcopy(source_op)
         # Path-level parameters apply to every method; inline them so each operation stands alone.

@@ -131,6 +131,9 @@ class View(_Strict):
     output: str
     description: str = ""
     methods: list[HttpMethod] | None = None
+    # Selected operations this view leaves out (vendor operationIds), e.g. plumbing a tool needs
+    # but a model should not be offered as a tool of its own.
+    exclude_operations: list[str] = Field(default_factory=list)
     drop_runtime_only_parameters: bool = False
     # A view for a Gateway OpenAPI target: parameters the Gateway cannot send are left out, the
     # result is linted, and operations that still break a constraint are refused with a reason.
