@@ -308,3 +308,41 @@ def test_unknown_path_has_aws_error_shape(core: LocalIotCore) -> None:
     assert caught.value.code == 404
     assert caught.value.headers["x-amzn-ErrorType"] == "ResourceNotFoundException"
     assert json.loads(caught.value.read())["code"] == 404
+
+
+# --- transport ---------------------------------------------------------------------------------
+
+
+def test_accepted_connections_have_tcp_nodelay() -> None:
+    """Without TCP_NODELAY every kept-alive request waited ~40 ms for a delayed ACK (issue 17).
+
+    http.client sets no socket options of its own, so what is checked is the server's side:
+    asyncio sets TCP_NODELAY on an accepted connection only when the listening socket's protocol
+    is IPPROTO_TCP.
+    """
+    import http.client
+    import socket
+
+    from devstack.iot_core.rest import RestServer
+    from starlette.applications import Starlette
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    async def ok(request: Any) -> PlainTextResponse:
+        return PlainTextResponse("ok")
+
+    server = RestServer(Starlette(routes=[Route("/", ok)]), "127.0.0.1", 0)
+    server.start()
+    client = http.client.HTTPConnection(server.host, server.port, timeout=5)
+    try:
+        for _ in range(2):  # the second request rides the kept-alive connection
+            client.request("GET", "/")
+            assert client.getresponse().read() == b"ok"
+        # uvicorn's own record of the open connections (each protocol keeps its transport).
+        connections = list(server._server.server_state.connections)
+        assert len(connections) == 1
+        sock = connections[0].transport.get_extra_info("socket")
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+    finally:
+        client.close()
+        server.stop()
