@@ -65,6 +65,8 @@ def render_config(host: str, port: int, files: BrokerFiles, state_dir: Path) -> 
         "per_listener_settings false",
         "allow_anonymous false",
         "persistence true",
+        # AWS keeps a persistent session for an hour after the disconnect by default.
+        "persistent_client_expiration 1h",
         f"persistence_location {state_dir}/",
         f"acl_file {state_dir / 'acl'}",
         "log_dest stderr",
