@@ -157,6 +157,14 @@ class Broker:
             process.kill()
             process.wait(timeout)
 
+    def kill(self, timeout: float = 5.0) -> None:
+        """SIGKILL: a crash. No last will leaves, and what changed since the last save is lost."""
+        process, self._process = self._process, None
+        if process is None or process.poll() is not None:
+            return
+        process.kill()
+        process.wait(timeout)
+
     def restart(self) -> None:
         """Stop and start on the same port (clients see a dropped connection and reconnect)."""
         self.stop()
