@@ -167,8 +167,16 @@ class BridgeProcess:
 
     def bulb(self) -> dict[str, Any]:
         """The bulb's physical state (what the simulated bulb keeps in its state file)."""
-        raw = json.loads(self.state_file.read_text(encoding="utf-8"))
+        # Today's bridge replaces the file atomically; an older one rewrote it in place.
+        raw = wait_until(self._read_state, 2.0, f"{self.state_file} readable", interval=0.01)
         return {key: raw[field] for key, field in _BULB_FIELDS.items()}
+
+    def _read_state(self) -> dict[str, Any] | None:
+        try:
+            raw: dict[str, Any] = json.loads(self.state_file.read_text(encoding="utf-8"))
+        except ValueError:
+            return None
+        return raw
 
     def set_bulb(self, state: dict[str, Any]) -> None:
         """Change the bulb at the bulb (a wall switch, or the initial state)."""
