@@ -37,9 +37,12 @@ async def run_bridge(
     link = MqttLink(settings, [d.device_id for d in devices], events.put_nowait)
     bridge = Bridge(settings.thing_name, devices, link.port())
     link.start()
+    poll_queued = asyncio.Event()
     tasks = [
-        asyncio.create_task(_consume(bridge, events), name="bridge-events"),
-        asyncio.create_task(_every(settings.poll_seconds, lambda: _enqueue(events)), name="poll"),
+        asyncio.create_task(_consume(bridge, events, poll_queued), name="bridge-events"),
+        asyncio.create_task(
+            _every(settings.poll_seconds, lambda: _enqueue_poll(events, poll_queued)), name="poll"
+        ),
         asyncio.create_task(_heartbeat(bridge, link, heartbeat), name="beat"),
     ]
     try:
@@ -55,9 +58,13 @@ async def run_bridge(
         await devices.close()
 
 
-async def _consume(bridge: Bridge, events: asyncio.Queue[Event]) -> None:
+async def _consume(
+    bridge: Bridge, events: asyncio.Queue[Event], poll_queued: asyncio.Event
+) -> None:
     while True:
         event = await events.get()
+        if isinstance(event, Poll):
+            poll_queued.clear()
         try:
             await bridge.handle(event)
         except Exception:
@@ -66,8 +73,12 @@ async def _consume(bridge: Bridge, events: asyncio.Queue[Event]) -> None:
             log.exception("handling %s failed", type(event).__name__)
 
 
-async def _enqueue(events: asyncio.Queue[Event]) -> None:
-    events.put_nowait(Poll())
+async def _enqueue_poll(events: asyncio.Queue[Event], poll_queued: asyncio.Event) -> None:
+    # One poll waiting is enough: while shadow calls time out (the broker is away) polls would
+    # otherwise pile up and be worked off one after another once it is back.
+    if not poll_queued.is_set():
+        poll_queued.set()
+        events.put_nowait(Poll())
 
 
 async def _heartbeat(bridge: Bridge, link: MqttLink, seconds: float) -> None:

@@ -182,10 +182,11 @@ class Bridge:
         for device in self._registry:
             try:
                 await self.converge(device)
-            except Exception:
-                # A daemon: a shadow call that timed out (say, mid-reconnect) is logged, and the
-                # next connect or poll converges again.
-                log.exception("converging %s failed", device.device_id)
+            except Exception as exc:
+                # A daemon: a shadow call that timed out (say, while the broker is away) is
+                # logged, and the next connect or poll converges again.
+                log.warning("converging %s failed: %s", device.device_id, exc)
+                log.debug("converging %s failed", device.device_id, exc_info=True)
 
     async def converge(self, device: Light) -> None:
         """Drive ``device`` to its shadow's current desired state and report (see module doc)."""
