@@ -49,7 +49,7 @@ HOME_TARGET = "home"  # the smart-home Gateway target (C2)
 class Tuning:
     """How fast everything reacts; short for tests, the product's defaults are minutes."""
 
-    command_wait_seconds: float = 1.5  # the Lambda's COMMAND_WAIT_SECONDS
+    command_wait_seconds: float = 1.0  # the Lambda's COMMAND_WAIT_SECONDS
     heartbeat_seconds: float = 1.0  # SMARTHOME_HEARTBEAT_SECONDS, bridge and Lambda alike
     poll_seconds: float = 1.0
     keep_alive_seconds: int = 2  # a frozen bridge is dropped (last will) after 3 s
