@@ -175,7 +175,10 @@ class RestServer:
     """uvicorn serving the app from its own thread, on a socket bound before start returns."""
 
     def __init__(self, app: Starlette, host: str, port: int) -> None:
-        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY on accepted connections only when the
+        # listening socket says it is TCP, and without it every kept-alive request waits ~40 ms
+        # for a delayed ACK (Nagle) before its response body leaves.
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind((host, port))
         self.host = host
