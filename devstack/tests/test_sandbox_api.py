@@ -111,6 +111,17 @@ def test_get_by_id_returns_a_list_in_objects(sandbox: str) -> None:
     assert objects(f"{sandbox}/Contact/{first['id']}") == [first]
 
 
+@pytest.mark.parametrize("segment", ["a%0Ab", "1%0D%0A", "x%E2%80%A8y", "%00", "%7F"])
+def test_control_characters_in_the_path_are_a_400(sandbox: str, segment: str) -> None:
+    # Found by the contract test: Starlette's route pattern mis-split "a\nb" and answered 404.
+    status, _, body = call(f"{sandbox}/Contact/{segment}")
+    assert status == 400
+    assert body == {
+        "objects": None,
+        "error": {"message": "Invalid characters in the request path", "code": None},
+    }
+
+
 def test_missing_id_is_a_400_with_the_apis_error_body(sandbox: str) -> None:
     status, _, body = call(f"{sandbox}/Contact/999999")
     assert status == 400

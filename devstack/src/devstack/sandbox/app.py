@@ -17,6 +17,7 @@ from devstack.sandbox.db import ensure_database
 from devstack.sandbox.faults import FaultInjection, FaultQueue, RequestStats, fault_routes
 from devstack.sandbox.organisations import database_path, organisations, parse_tokens
 from devstack.sandbox.params import BadRequest
+from devstack.sandbox.paths import RejectControlCharacters
 from devstack.sandbox.routes import API_ROUTES
 from devstack.sandbox.store import Store
 from devstack.sandbox.wire import error_body
@@ -65,7 +66,7 @@ def create_app(db_path: Path, tokens: Collection[str], *, faults: bool = False) 
             middleware=[Middleware(TokenAuth, stores={t: stores[o] for t, o in grants.items()})],
         ),
     ]
-    middleware: list[Middleware] = []
+    middleware: list[Middleware] = [Middleware(RejectControlCharacters)]
     if faults:
         routes += fault_routes(queue, stats)
         middleware.append(Middleware(FaultInjection, queue=queue, stats=stats))
