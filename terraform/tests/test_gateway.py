@@ -200,6 +200,7 @@ def plan_on(
         module,
         enable_openapi_target=True,
         interceptor_lambda_arn=INTERCEPTOR_ARN,
+        enable_runtime_target=True,
         runtime_endpoint=RUNTIME_URL,
         runtime_oauth_client_id="gatewayclient",
         runtime_oauth_scopes=["mcp/gateway"],

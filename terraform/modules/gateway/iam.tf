@@ -11,7 +11,7 @@ locals {
   workload_identity  = "${local.workload_directory}/workload-identity/${lower(var.name)}-*"
   token_vault        = "${local.agentcore}:token-vault/default"
 
-  runtime_target = var.runtime_endpoint != null
+  runtime_target = var.enable_runtime_target
 
   # Provider ARNs and their secrets' names follow from the provider names (Service Authorization
   # Reference: token-vault/<vault>/<kind>credentialprovider/<name>; AgentCore Identity keeps the

@@ -82,14 +82,20 @@ variable "gateway_rules_json" {
   }
 }
 
+variable "enable_runtime_target" {
+  description = "Add the accounting runtime as an MCP-server target (`runtime_target_name`) at `runtime_endpoint`. A flag of its own because the endpoint is known only after apply."
+  type        = bool
+  default     = false
+}
+
 variable "runtime_endpoint" {
-  description = "Invocation URL of the accounting runtime (accounting_runtime output `invocation_url`): an MCP-server target named `runtime_target_name`. null: no runtime target."
+  description = "Invocation URL of the accounting runtime (accounting_runtime output `invocation_url`), required with enable_runtime_target."
   type        = string
   default     = null
 
   validation {
-    condition     = var.runtime_endpoint == null || can(regex("^https://", var.runtime_endpoint))
-    error_message = "runtime_endpoint must be an https URL."
+    condition     = !var.enable_runtime_target || can(regex("^https://", var.runtime_endpoint))
+    error_message = "runtime_endpoint must be the runtime's https invocation URL when enable_runtime_target is true."
   }
 }
 
@@ -136,7 +142,7 @@ variable "runtime_oauth_scopes" {
   default     = []
 
   validation {
-    condition     = var.runtime_endpoint == null || length(var.runtime_oauth_scopes) >= 1
+    condition     = !var.enable_runtime_target || length(var.runtime_oauth_scopes) >= 1
     error_message = "The runtime target needs at least one scope (identity output gateway_scopes)."
   }
 }

@@ -5,7 +5,9 @@ output "lambda_function_arn" {
 
 output "lambda_alias_arn" {
   description = "ARN of the `live` alias (the published version the Gateway's Lambda target invokes; the gateway module grants its role invoke on it)."
-  value       = aws_lambda_alias.live.arn
+  # Built from the configured names, so it is known at plan (the gateway's policy and counts
+  # depend on it); the reference to the alias keeps the dependency on its creation.
+  value = "arn:${data.aws_partition.current.partition}:lambda:${local.region}:${local.account_id}:function:${aws_lambda_function.this.function_name}:${aws_lambda_alias.live.name}"
 }
 
 output "lambda_version" {

@@ -104,6 +104,7 @@ run "runtime_as_mcp_server_target_with_oauth" {
   command = plan
 
   variables {
+    enable_runtime_target       = true
     runtime_endpoint            = "https://bedrock-agentcore.eu-central-1.amazonaws.com/runtimes/arn%3Aaws%3Abedrock-agentcore%3Aeu-central-1%3A123456789012%3Aruntime%2Fagentcore_mcp_test-abc/invocations?qualifier=DEFAULT"
     runtime_oauth_client_id     = "gatewayclient"
     runtime_oauth_client_secret = "not-a-real-secret"
