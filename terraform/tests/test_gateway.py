@@ -266,7 +266,8 @@ def test_runtime_is_an_mcp_server_target_signing_in_with_its_own_client(plan_on:
     assert provider["credential_provider_vendor"] == "CustomOauth2"
     assert config["oauth_discovery"][0]["discovery_url"] == DISCOVERY
     # Write-only: neither the plan nor the state holds the client pair.
-    assert config["client_secret"] is None and config["client_secret_wo"] is None
+    assert config["client_secret"] is None
+    assert config["client_secret_wo"] is None
     assert config["client_id_wo"] is None
     assert CLIENT_SECRET not in plan_on.show_text
     for name, content in plan_on.archive.items():

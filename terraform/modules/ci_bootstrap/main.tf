@@ -45,7 +45,7 @@ resource "aws_kms_key" "state" {
 }
 
 resource "aws_kms_alias" "state" {
-  name          = "alias/${var.name}-terraform-state"
+  name          = "alias/${var.name}-${var.environment}-terraform-state"
   target_key_id = aws_kms_key.state.key_id
 }
 
