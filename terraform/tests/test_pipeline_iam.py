@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import json
 import re
-from importlib import resources
 from collections.abc import Callable
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +45,12 @@ def env_plans(
         plans[env] = plan_saved(
             schema_provider,
             cwd,
-            *env_vars(tmp, enable_openapi_target="true", alarm_emails=["ops@example.com"]),
+            *env_vars(
+                tmp,
+                enable_openapi_target="true",
+                alarm_emails=["ops@example.com"],
+                cognito_domain_prefix=f"acme-mcp-{env}",
+            ),
             f"-var=accounting_api_key={API_KEY}",
         ).show
     return plans
@@ -107,6 +112,54 @@ def test_apply_role_cannot_touch_the_other_environments_resources(
         }
     )
     assert reachable == []
+
+
+# Attributes that name a resource in its account (the names two environments could collide on).
+NAME_KEYS = (
+    "name",
+    "function_name",
+    "alarm_name",
+    "dashboard_name",
+    "agent_runtime_name",
+    "domain",
+)
+
+
+def _names(show: dict[str, Any]) -> dict[str, str]:
+    from pipeline_iam import Planned
+
+    names = {}
+    for resource in Planned(show).resources():
+        if resource["mode"] != "managed":
+            continue
+        for key in NAME_KEYS:
+            value = resource["values"].get(key)
+            if isinstance(value, str):
+                names[f"{resource['type']}:{value}"] = resource["address"]
+    return names
+
+
+def test_dev_and_prod_in_one_account_share_no_resource_name(env_plans) -> None:
+    """Planned into one account, the two environments still collide on nothing they name."""
+    # Names scoped to a parent that is itself per environment (a group in its pool, a policy in
+    # its role) may repeat; everything named in the account must differ, and carry the env.
+    dev = {n: a for n, a in _names(env_plans["dev"]).items() if not n.startswith(SCOPED_TYPES)}
+    prod = {n: a for n, a in _names(env_plans["prod"]).items() if not n.startswith(SCOPED_TYPES)}
+
+    assert len(dev) > 30
+    assert sorted(set(dev) & set(prod)) == []
+    assert sorted(n for n in dev if "dev" not in n.split(":", 1)[1]) == []
+    assert sorted(n for n in prod if "prod" not in n.split(":", 1)[1]) == []
+
+
+# Named within a parent that is itself per environment (a pool, a gateway, a role, a function).
+SCOPED_TYPES = (
+    "aws_cognito_user_group:accounting-writers",
+    "aws_cognito_resource_server:",
+    "aws_bedrockagentcore_gateway_target:",
+    "aws_iam_role_policy:",
+    "aws_lambda_alias:",
+)
 
 
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/agentcore-mcp-dev-anything"
