@@ -50,3 +50,7 @@ lock: ## Write .terraform.lock.hcl of the env roots and terraform/bootstrap for 
 	  terraform -chdir=$$root init -input=false -backend=false >/dev/null && \
 	  terraform -chdir=$$root providers lock $(addprefix -platform=,$(TF_LOCK_PLATFORMS)) || exit 1; \
 	done
+
+.PHONY: tf-docs
+tf-docs: bootstrap ## Regenerate the input/output tables of every module README from the HCL (python-hcl2)
+	$(PY) terraform/tools/tfdocs.py
