@@ -105,7 +105,7 @@ def test_native_terraform_tests_pass_with_real_provider(
 
 
 def test_no_deprecated_region_name_attribute() -> None:
-    """aws 6.x deprecates `data.aws_region.<x>.name` (use `region`, or `id` where 5.x is the floor)."""
+    """aws 6 deprecates `data.aws_region.<x>.name`: `region` (6.x floor) or `id` (5.x floor)."""
     offenders = [
         f"{path.relative_to(TERRAFORM)}:{number}"
         for path in TERRAFORM.rglob("*.tf")
