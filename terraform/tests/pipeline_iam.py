@@ -76,7 +76,7 @@ class Planned:
     def role_policies(self) -> dict[str, tuple[str, str]]:
         """Role-policy address -> (role name, policy JSON or ''): the role found by reference."""
         roles = {
-            (r["address"].rsplit(".", 2)[0], r["name"]): r["values"]["name"]
+            (r["address"].rsplit(".", 2)[0], r["name"]): _role_name(r["values"])
             for r in self.resources()
             if r["type"] == "aws_iam_role"
         }
@@ -114,8 +114,13 @@ def _trusted_services(assume_role_policy: str) -> list[str]:
 # --- requirements per resource type ------------------------------------------------------------
 
 
+def _role_name(v: dict[str, Any]) -> str:
+    """The role's name; with `name_prefix` Terraform appends a 26-digit timestamp suffix."""
+    return v.get("name") or f"{v['name_prefix']}20260101000000000000000001"
+
+
 def _role(v: dict[str, Any], plan: Planned) -> list[Call]:
-    role = arn("iam", f"role/{v['name']}", region=False)
+    role = arn("iam", f"role/{_role_name(v)}", region=False)
     bounded = (
         {"iam:PermissionsBoundary": v["permissions_boundary"]}
         if v.get("permissions_boundary")
