@@ -157,7 +157,9 @@ def _role(v: dict[str, Any], plan: Planned) -> list[Call]:
 def _role_policy(v: dict[str, Any], plan: Planned, address: str = "") -> list[Call]:
     calls: list[Call] = []
     roles = {
-        r["values"]["name"]: r["values"] for r in plan.resources() if r["type"] == "aws_iam_role"
+        _role_name(r["values"]): r["values"]
+        for r in plan.resources()
+        if r["type"] == "aws_iam_role"
     }
     role_name, _ = plan.role_policies()[address]
     role = arn("iam", f"role/{role_name}", region=False)
