@@ -158,70 +158,49 @@ locals {
 
 # --- trust --------------------------------------------------------------------------------------
 
-data "aws_iam_policy_document" "plan_trust" {
-  statement {
-    sid     = "GitHubMainAndAllowedPullRequests"
-    actions = ["sts:AssumeRoleWithWebIdentity"]
-    principals {
-      type        = "Federated"
-      identifiers = [local.oidc_arn]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "${local.oidc_host}:aud"
-      values   = ["sts.amazonaws.com"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "${local.oidc_host}:sub"
-      values = concat(
-        ["repo:${var.github_repository}:ref:refs/heads/main"],
-        var.plan_from_pull_requests ? ["repo:${var.github_repository}:pull_request"] : [],
-      )
-    }
-  }
-}
-
-data "aws_iam_policy_document" "push_trust" {
-  statement {
-    sid     = "GitHubMain"
-    actions = ["sts:AssumeRoleWithWebIdentity"]
-    principals {
-      type        = "Federated"
-      identifiers = [local.oidc_arn]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "${local.oidc_host}:aud"
-      values   = ["sts.amazonaws.com"]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "${local.oidc_host}:sub"
-      values   = ["repo:${var.github_repository}:ref:refs/heads/main"]
-    }
-  }
-}
-
-data "aws_iam_policy_document" "apply_trust" {
-  statement {
-    sid     = "GitHubEnvironment"
-    actions = ["sts:AssumeRoleWithWebIdentity"]
-    principals {
-      type        = "Federated"
-      identifiers = [local.oidc_arn]
-    }
-    condition {
-      test     = "StringEquals"
-      variable = "${local.oidc_host}:aud"
-      values   = ["sts.amazonaws.com"]
-    }
+locals {
+  # Who may assume each deploy role: the GitHub OIDC `sub` claims.
+  subjects = {
+    plan = concat(
+      ["repo:${var.github_repository}:ref:refs/heads/main"],
+      var.plan_from_pull_requests ? ["repo:${var.github_repository}:pull_request"] : [],
+    )
+    push = ["repo:${var.github_repository}:ref:refs/heads/main"]
     # Only a job that declares `environment: <env>` gets this subject, so GitHub's environment
     # protection (required reviewers on prod) gates every apply.
+    apply = ["repo:${var.github_repository}:environment:${var.environment}"]
+  }
+  role_descriptions = {
+    plan  = "terraform plan of ${var.environment} from ${var.github_repository} (read-only)"
+    push  = "Pushes the runtime image of ${var.environment} from ${var.github_repository} main"
+    apply = "terraform apply of ${var.environment} from the ${var.github_repository} GitHub environment ${var.environment}"
+  }
+  role_policies = {
+    plan  = data.aws_iam_policy_document.plan.json
+    push  = data.aws_iam_policy_document.push.json
+    apply = data.aws_iam_policy_document.apply.json
+  }
+}
+
+data "aws_iam_policy_document" "trust" {
+  for_each = local.subjects
+
+  statement {
+    sid     = "GitHubOidc"
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+    principals {
+      type        = "Federated"
+      identifiers = [local.oidc_arn]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "${local.oidc_host}:aud"
+      values   = ["sts.amazonaws.com"]
+    }
     condition {
       test     = "StringEquals"
       variable = "${local.oidc_host}:sub"
-      values   = ["repo:${var.github_repository}:environment:${var.environment}"]
+      values   = each.value
     }
   }
 }
@@ -688,44 +667,20 @@ resource "aws_iam_policy" "workload_boundary" {
 
 # --- roles ----------------------------------------------------------------------------------------
 
-resource "aws_iam_role" "plan" {
-  name                 = "${var.name}-ci-${var.environment}-plan"
-  description          = "terraform plan of ${var.environment} from ${var.github_repository} (read-only)"
-  assume_role_policy   = data.aws_iam_policy_document.plan_trust.json
+resource "aws_iam_role" "this" {
+  for_each = local.subjects
+
+  name                 = "${var.name}-ci-${var.environment}-${each.key}"
+  description          = local.role_descriptions[each.key]
+  assume_role_policy   = data.aws_iam_policy_document.trust[each.key].json
   max_session_duration = var.max_session_duration
   permissions_boundary = aws_iam_policy.boundary.arn
 }
 
-resource "aws_iam_role_policy" "plan" {
-  name   = "plan"
-  role   = aws_iam_role.plan.id
-  policy = data.aws_iam_policy_document.plan.json
-}
+resource "aws_iam_role_policy" "this" {
+  for_each = local.subjects
 
-resource "aws_iam_role" "push" {
-  name                 = "${var.name}-ci-${var.environment}-push"
-  description          = "Pushes the runtime image of ${var.environment} from ${var.github_repository} main"
-  assume_role_policy   = data.aws_iam_policy_document.push_trust.json
-  max_session_duration = var.max_session_duration
-  permissions_boundary = aws_iam_policy.boundary.arn
-}
-
-resource "aws_iam_role_policy" "push" {
-  name   = "push"
-  role   = aws_iam_role.push.id
-  policy = data.aws_iam_policy_document.push.json
-}
-
-resource "aws_iam_role" "apply" {
-  name                 = "${var.name}-ci-${var.environment}-apply"
-  description          = "terraform apply of ${var.environment} from the ${var.github_repository} GitHub environment ${var.environment}"
-  assume_role_policy   = data.aws_iam_policy_document.apply_trust.json
-  max_session_duration = var.max_session_duration
-  permissions_boundary = aws_iam_policy.boundary.arn
-}
-
-resource "aws_iam_role_policy" "apply" {
-  name   = "apply"
-  role   = aws_iam_role.apply.id
-  policy = data.aws_iam_policy_document.apply.json
+  name   = each.key
+  role   = aws_iam_role.this[each.key].id
+  policy = local.role_policies[each.key]
 }

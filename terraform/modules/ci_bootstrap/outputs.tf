@@ -20,17 +20,17 @@ output "oidc_provider_arn" {
 
 output "plan_role_arn" {
   description = "Read-only plan role (repository variable `AWS_PLAN_ROLE_ARN_<ENV>`)."
-  value       = aws_iam_role.plan.arn
+  value       = aws_iam_role.this["plan"].arn
 }
 
 output "push_role_arn" {
   description = "Role that pushes the runtime image into this environment's repository (repository variable `AWS_PUSH_ROLE_ARN_<ENV>`)."
-  value       = aws_iam_role.push.arn
+  value       = aws_iam_role.this["push"].arn
 }
 
 output "apply_role_arn" {
   description = "Apply role (environment variable `AWS_APPLY_ROLE_ARN` of the GitHub environment)."
-  value       = aws_iam_role.apply.arn
+  value       = aws_iam_role.this["apply"].arn
 }
 
 output "permissions_boundary_arn" {

@@ -60,7 +60,7 @@ run "plan_push_and_apply_roles_of_the_one_environment" {
   command = plan
 
   assert {
-    condition     = [aws_iam_role.plan.name, aws_iam_role.push.name, aws_iam_role.apply.name] == ["agentcore-mcp-ci-prod-plan", "agentcore-mcp-ci-prod-push", "agentcore-mcp-ci-prod-apply"]
+    condition     = [for k in ["plan", "push", "apply"] : aws_iam_role.this[k].name] == ["agentcore-mcp-ci-prod-plan", "agentcore-mcp-ci-prod-push", "agentcore-mcp-ci-prod-apply"]
     error_message = "roles are named <name>-ci-<env>-plan|push|apply"
   }
 
@@ -99,12 +99,12 @@ run "apply_role_trusts_only_its_github_environment" {
   }
 
   assert {
-    condition     = jsondecode(data.aws_iam_policy_document.apply_trust.json).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] == "repo:example-org/agentcore-mcp:environment:prod"
+    condition     = jsondecode(data.aws_iam_policy_document.trust["apply"].json).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] == "repo:example-org/agentcore-mcp:environment:prod"
     error_message = "the prod apply role must trust only the prod environment of this repository"
   }
 
   assert {
-    condition     = jsondecode(data.aws_iam_policy_document.plan_trust.json).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] == "repo:example-org/agentcore-mcp:ref:refs/heads/main"
+    condition     = jsondecode(data.aws_iam_policy_document.trust["plan"].json).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] == "repo:example-org/agentcore-mcp:ref:refs/heads/main"
     error_message = "the prod plan role must trust main alone, never a pull request"
   }
 }
@@ -120,7 +120,7 @@ run "dev_plans_from_pull_requests_when_allowed" {
   }
 
   assert {
-    condition     = contains(jsondecode(data.aws_iam_policy_document.plan_trust.json).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"], "repo:example-org/agentcore-mcp:pull_request")
+    condition     = contains(jsondecode(data.aws_iam_policy_document.trust["plan"].json).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"], "repo:example-org/agentcore-mcp:pull_request")
     error_message = "dev's plan role trusts pull requests when plan_from_pull_requests is set"
   }
 }
