@@ -2,20 +2,23 @@
 
 BOOTSTRAP_DIR := terraform/bootstrap
 TF_BOOTSTRAP = terraform -chdir=$(BOOTSTRAP_DIR)
-# The image tag is the commit: immutable in ECR, and the same tag names the same code everywhere.
+# The image tag is the commit (for people); what the environments run is pinned by digest.
 IMAGE_TAG ?= $(shell git rev-parse HEAD 2>/dev/null)
+RUNTIME_IMAGE_ARCHIVE := build/mcp_runtime.oci.tar
 SMOKE_ARGS ?=
 # For targets whose stdout is a value: init (once) with its chatter on stderr.
 TF_INIT_QUIET = test -d $(TF_ENV_DIR)/.terraform || $(TF) init -input=false -backend-config=backend.hcl >&2
+# The state's KMS key and region, from backend.hcl: they also seal the saved plan artefact.
+BACKEND_VALUE = sed -n 's/^[[:space:]]*$(1)[[:space:]]*=[[:space:]]*"\(.*\)"/\1/p' $(TF_ENV_DIR)/backend.hcl
 
 .PHONY: bootstrap-aws
-bootstrap-aws: ## Once per AWS account, with admin credentials: state bucket, GitHub OIDC, deploy roles (terraform/bootstrap/<ENV>.tfvars)
+bootstrap-aws: ## Once per AWS account (= per environment), with admin credentials: state, OIDC, deploy roles, boundaries, image repository (terraform/bootstrap/<ENV>.tfvars)
 	@test -f $(BOOTSTRAP_DIR)/$(ENV).tfvars || { echo "Create $(BOOTSTRAP_DIR)/$(ENV).tfvars from terraform.tfvars.example first (docs/cicd.md)"; exit 2; }
 	$(TF_BOOTSTRAP) init -input=false
 	@# One local state per account, kept apart by workspace (terraform.tfstate.d/<ENV>).
 	$(TF_BOOTSTRAP) workspace select -or-create $(ENV)
 	$(TF_BOOTSTRAP) apply -var-file=$(ENV).tfvars
-	@echo "Set these in GitHub (docs/cicd.md), and write terraform/envs/<env>/backend.hcl from backend_configs:"
+	@echo "Set these in GitHub (docs/cicd.md):"
 	@$(TF_BOOTSTRAP) output -json github_variables
 
 .PHONY: ci-config
@@ -26,40 +29,47 @@ ci-config: ## Write ENV's backend.hcl and terraform.tfvars from the env vars TF_
 	@if [ -n "$${TFVARS:-}" ]; then printf '%s\n' "$$TFVARS" > $(TF_ENV_DIR)/terraform.tfvars; fi
 	@echo "wrote $(TF_ENV_DIR)/backend.hcl$${TFVARS:+ and terraform.tfvars}"
 
-.PHONY: deployed-image-tag
-deployed-image-tag: tf-env-check ## Print the runtime image tag ENV runs now (empty before the first full deploy)
+.PHONY: build-artifacts
+build-artifacts: build-lambda build-interceptor ## The Lambda zips every plan and apply needs (build/iot_lambda.zip, build/gateway_interceptor.zip)
+
+.PHONY: runtime-image-archive
+runtime-image-archive: runtime-image-context ## Build the linux/arm64 runtime image ONCE into build/mcp_runtime.oci.tar and print its digest (promoted to every environment)
+	docker buildx build --platform linux/arm64 --provenance=false \
+	  --output type=oci,dest=$(RUNTIME_IMAGE_ARCHIVE) $(RUNTIME_IMAGE_CONTEXT)
+	@$(OPSCTL) oci-digest $(RUNTIME_IMAGE_ARCHIVE)
+
+.PHONY: push-runtime
+push-runtime: tf-env-check ## Promote build/mcp_runtime.oci.tar into ENV's repository unchanged (same digest), tagged IMAGE_TAG; prints the digest
+	@test -f $(RUNTIME_IMAGE_ARCHIVE) || { echo "No $(RUNTIME_IMAGE_ARCHIVE): run 'make runtime-image-archive' (CI: the build job's artefact)"; exit 2; }
+	@set -e; digest="$$($(OPSCTL) oci-digest $(RUNTIME_IMAGE_ARCHIVE))"; \
+	region="$$($(call BACKEND_VALUE,region))"; \
+	account="$$(aws sts get-caller-identity --query Account --output text)"; \
+	registry="$$account.dkr.ecr.$$region.amazonaws.com"; repo="agentcore-mcp/$(ENV)/mcp-runtime"; \
+	if aws ecr describe-images --region "$$region" --repository-name "$$repo" --image-ids imageDigest="$$digest" >/dev/null 2>&1; then \
+	  echo "push-runtime: $$registry/$$repo@$$digest is there already" >&2; \
+	else \
+	  skopeo copy --preserve-digests --dest-creds "AWS:$$(aws ecr get-login-password --region "$$region")" \
+	    "oci-archive:$(RUNTIME_IMAGE_ARCHIVE)" "docker://$$registry/$$repo:$(IMAGE_TAG)" >&2; \
+	  aws ecr describe-images --region "$$region" --repository-name "$$repo" --image-ids imageDigest="$$digest" >/dev/null \
+	    || { echo "push-runtime: the registry holds a different digest than the build ($$digest)" >&2; exit 1; }; \
+	fi; \
+	echo "$$digest"
+
+.PHONY: image-digest
+image-digest: tf-env-check ## Print the digest of ENV's runtime image tagged IMAGE_TAG (rollback: TF_VAR_runtime_image_digest=$$(make -s image-digest IMAGE_TAG=<sha>))
+	@region="$$($(call BACKEND_VALUE,region))"; \
+	aws ecr describe-images --region "$$region" --repository-name "agentcore-mcp/$(ENV)/mcp-runtime" \
+	  --image-ids imageTag=$(IMAGE_TAG) --query 'imageDetails[0].imageDigest' --output text
+
+.PHONY: deployed-image-digest
+deployed-image-digest: tf-env-check ## Print the runtime image digest ENV runs now (empty before the first deploy)
 	@$(TF_INIT_QUIET)
 	@$(TF) state pull | python3 -c 'import json, sys; \
 	  text = sys.stdin.read(); \
 	  resources = json.loads(text).get("resources", []) if text.strip() else []; \
-	  uris = [i["attributes"]["output"] for r in resources if r["type"] == "terraform_data" and r["name"] == "runtime_image" for i in r["instances"]]; \
-	  tag = uris[0].rpartition(":")[2] if uris else ""; \
-	  print("" if tag == "none" else tag)'
-
-.PHONY: deploy-registry
-deploy-registry: tf-init ## First-deploy stage: create ENV's ECR repository alone when it does not exist yet (no-op afterwards)
-	@if $(TF) state list module.registry 2>/dev/null | grep -q 'aws_ecr_repository'; then \
-	  echo "deploy-registry: module.registry is deployed"; \
-	else \
-	  echo "deploy-registry: first deploy of $(ENV): creating the image repository alone"; \
-	  $(MAKE) plan ENV=$(ENV) TARGETS=module.registry && $(MAKE) apply ENV=$(ENV); \
-	fi
-
-.PHONY: push-runtime
-push-runtime: runtime-image-context tf-env-check ## Build the linux/arm64 runtime image and push it to ENV's ECR as IMAGE_TAG (default: HEAD); a tag already there is kept
-	@test -n "$(IMAGE_TAG)" || { echo "IMAGE_TAG is empty (not a git checkout?): pass IMAGE_TAG=<tag>"; exit 2; }
-	@$(TF_INIT_QUIET)
-	@set -e; repo="$$($(TF_OUT) ecr_repository_url)"; registry="$${repo%%/*}"; name="$${repo#*/}"; \
-	if aws ecr describe-images --repository-name "$$name" --image-ids imageTag=$(IMAGE_TAG) >/dev/null 2>&1; then \
-	  echo "push-runtime: $$repo:$(IMAGE_TAG) exists already (tags are immutable): not rebuilt"; \
-	else \
-	  aws ecr get-login-password | docker login --username AWS --password-stdin "$$registry"; \
-	  docker buildx build --platform linux/arm64 --provenance=false \
-	    -t "$$repo:$(IMAGE_TAG)" --push $(RUNTIME_IMAGE_CONTEXT); \
-	fi; \
-	digest="$$(aws ecr describe-images --repository-name "$$name" --image-ids imageTag=$(IMAGE_TAG) \
-	  --query 'imageDetails[0].imageDigest' --output text)"; \
-	echo "push-runtime: $$repo:$(IMAGE_TAG) = $$repo@$$digest"
+	  uris = [i["attributes"]["input"] for r in resources if r["type"] == "terraform_data" and r["name"] == "runtime_image" for i in r["instances"]]; \
+	  digest = uris[0].rpartition("@")[2] if uris else ""; \
+	  print("" if digest == "none" else digest)'
 
 .PHONY: plan-summary
 plan-summary: tf-env-check ## Print ENV's saved plan as Markdown (CI appends it to the job summary)
@@ -76,6 +86,17 @@ plan-summary: tf-env-check ## Print ENV's saved plan as Markdown (CI appends it 
 	@echo '```'
 	@echo "</details>"
 	@rm -f $(TF_ENV_DIR)/$(ENV).tfplan.txt
+
+.PHONY: plan-seal
+plan-seal: tf-env-check ## Encrypt ENV's saved plan into build/<ENV>.tfplan.sealed with the state's KMS key (the CI artefact)
+	@mkdir -p build
+	@$(OPSCTL) plan-seal --key-id "$$($(call BACKEND_VALUE,kms_key_id))" --region "$$($(call BACKEND_VALUE,region))" \
+	  --environment $(ENV) $(TF_ENV_DIR)/$(TF_PLAN) build/$(ENV).tfplan.sealed
+
+.PHONY: plan-open
+plan-open: tf-env-check ## Decrypt build/<ENV>.tfplan.sealed into ENV's saved plan (refuses another environment's or a changed one)
+	@$(OPSCTL) plan-open --region "$$($(call BACKEND_VALUE,region))" --environment $(ENV) \
+	  build/$(ENV).tfplan.sealed $(TF_ENV_DIR)/$(TF_PLAN)
 
 .PHONY: smoke
 smoke: bootstrap tf-env-check ## After a deploy: M2M token, then list tools on ENV's Gateway and Runtime and call a read-only tool on each

@@ -3,12 +3,20 @@
 # Every command takes explicit flags; these targets look the flags up in the env root's outputs.
 OPSCTL = OPSCTL_ENVS_DIR=$(REPO_ROOT)/terraform/envs $(PY) -m opsctl
 TF_OUT = $(OPSCTL) tf-output --env $(ENV)
+# HOMES are thing names (`make outputs` lists them), checked against the environment's things.
+ACCESS_FLAGS = --homes "$(HOMES)" --thing-names "$$($(TF_OUT) thing_names)" $(if $(WRITER),--writer "$(WRITER)")
 
 .PHONY: user-add
-user-add: bootstrap tf-env-check ## Create a Cognito user: EMAIL=a@b.example [PRINT_PASSWORD=1 prints a one-time password instead of e-mailing it]
-	@test -n "$(EMAIL)" || { echo "usage: make user-add EMAIL=<e-mail> ENV=$(ENV) [PRINT_PASSWORD=1]"; exit 2; }
+user-add: bootstrap tf-env-check ## Create a Cognito user with rights: EMAIL=a@b.example [HOMES=thing,thing] [WRITER=1] [PRINT_PASSWORD=1]
+	@test -n "$(EMAIL)" || { echo "usage: make user-add EMAIL=<e-mail> ENV=$(ENV) [HOMES=<thing>,<thing>] [WRITER=1] [PRINT_PASSWORD=1]"; exit 2; }
 	@pool="$$($(TF_OUT) cognito_user_pool_id)"; \
-	$(OPSCTL) user-add --email "$(EMAIL)" --user-pool-id "$$pool" $(if $(PRINT_PASSWORD),--print-password)
+	$(OPSCTL) user-add --email "$(EMAIL)" --user-pool-id "$$pool" $(ACCESS_FLAGS) $(if $(PRINT_PASSWORD),--print-password)
+
+.PHONY: user-access
+user-access: bootstrap tf-env-check ## Set exactly a user's homes and writer right: EMAIL=a@b.example HOMES=thing,thing [WRITER=0|1] (next token)
+	@test -n "$(EMAIL)" || { echo "usage: make user-access EMAIL=<e-mail> ENV=$(ENV) HOMES=<thing>,… [WRITER=0|1]  (HOMES= empty removes every home)"; exit 2; }
+	@pool="$$($(TF_OUT) cognito_user_pool_id)"; \
+	$(OPSCTL) user-access --email "$(EMAIL)" --user-pool-id "$$pool" $(ACCESS_FLAGS)
 
 .PHONY: token
 token: bootstrap tf-env-check ## Print an access token of the automation (client-credentials) client [SCOPE=mcp/invoke]

@@ -20,12 +20,12 @@ tf-init: tf-env-check ## terraform init for ENV with its S3 backend (backend.hcl
 	$(TF) init -input=false -backend-config=backend.hcl
 
 .PHONY: plan
-plan: tf-init ## terraform plan for ENV into a saved plan file (TARGETS=module.registry for the first deploy)
+plan: tf-init ## terraform plan for ENV into a saved plan file (TF_VAR_runtime_image_digest: the image to run)
 	$(TF) plan -input=false -out=$(TF_PLAN) $(addprefix -target=,$(TARGETS))
 	@echo "Saved $(TF_ENV_DIR)/$(TF_PLAN); 'make apply ENV=$(ENV)' applies exactly this plan."
 
 .PHONY: apply
-apply: tf-env-check ## terraform apply of exactly the saved plan for ENV (ephemeral TF_VAR_* must be set again)
+apply: tf-init ## terraform apply of exactly the saved plan for ENV (ephemeral TF_VAR_* must be set again)
 	@test -f $(TF_ENV_DIR)/$(TF_PLAN) || { echo "No saved plan for $(ENV): run 'make plan ENV=$(ENV)' first"; exit 2; }
 	$(TF) apply -input=false $(TF_PLAN)
 	@rm -f $(TF_ENV_DIR)/$(TF_PLAN)
@@ -50,3 +50,7 @@ lock: ## Write .terraform.lock.hcl of the env roots and terraform/bootstrap for 
 	  terraform -chdir=$$root init -input=false -backend=false >/dev/null && \
 	  terraform -chdir=$$root providers lock $(addprefix -platform=,$(TF_LOCK_PLATFORMS)) || exit 1; \
 	done
+
+.PHONY: tf-docs
+tf-docs: bootstrap ## Regenerate the input/output tables of every module README from the HCL (python-hcl2)
+	$(PY) terraform/tools/tfdocs.py

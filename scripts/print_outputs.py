@@ -78,13 +78,15 @@ def read_settings(outputs: Mapping[str, Any], env: str, show_secrets: bool) -> S
     endpoints = [
         Endpoint(
             "gateway",
-            "AgentCore Gateway (smart home, accounting)",
+            "The one MCP URL, AgentCore Gateway (home___* and accounting___* tools)",
             _require(outputs, "gateway_url"),
         )
     ]
     runtime_url = outputs.get("runtime_invocation_url")
     if runtime_url:
-        endpoints.append(Endpoint("runtime", "AgentCore Runtime (accounting)", runtime_url))
+        endpoints.append(
+            Endpoint("runtime", "Accounting runtime, direct (Claude Desktop)", runtime_url)
+        )
     secrets = outputs.get("cognito_client_secrets") if show_secrets else None
     return Settings(
         env=env,

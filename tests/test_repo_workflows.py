@@ -105,15 +105,83 @@ def test_plan_jobs_are_skipped_until_their_role_variable_is_set() -> None:
         assert job["with"]["environment"] == env
 
 
-def test_applies_run_only_in_a_github_environment() -> None:
-    jobs = _jobs()
-    deploy = jobs["deploy-environment.yml:deploy"]
-    assert deploy["environment"]["name"] == "${{ inputs.environment }}"
-    runs = " ".join(s.get("run", "") for s in deploy["steps"])
-    assert runs.index("make plan") < runs.index("make apply") < runs.index("make smoke")
-    for name, job in jobs.items():
-        if name != "deploy-environment.yml:deploy":
-            assert "make apply" not in " ".join(s.get("run", "") for s in job.get("steps", []))
+def _workflow(name: str) -> dict:
+    return yaml.safe_load((REPO / ".github" / "workflows" / name).read_text())
+
+
+def _runs(job: dict) -> str:
+    return " ".join(step.get("run", "") for step in job.get("steps", []))
+
+
+def _uses(job: dict, action: str) -> list[dict]:
+    return [s for s in job.get("steps", []) if action in s.get("uses", "")]
+
+
+def test_plan_then_reviewed_apply_of_exactly_that_plan() -> None:
+    """plan (no environment, no approval) -> apply in the GitHub environment, of the saved plan."""
+    jobs = _workflow("deploy-environment.yml")["jobs"]
+    plan, apply = jobs["plan"], jobs["apply"]
+
+    assert "environment" not in plan, "the plan must exist before anyone approves"
+    assert apply["environment"]["name"] == "${{ inputs.environment }}"
+    assert apply["needs"] == "plan"
+    # plan: saved, summarised, sealed, uploaded.
+    runs = _runs(plan)
+    assert runs.index("make plan ") < runs.index("make -s plan-summary") < runs.index("plan-seal")
+    (upload,) = _uses(plan, "actions/upload-artifact")
+    # apply: downloads that artefact, opens it, applies it; it never plans again.
+    names = [s["with"]["name"] for s in _uses(apply, "actions/download-artifact")]
+    assert upload["with"]["name"] in names
+    runs = _runs(apply)
+    assert "make plan " not in runs
+    assert runs.index("make plan-open") < runs.index("make apply") < runs.index("make smoke")
+    # The Lambda zips the plan hashed are the build's, downloaded by both jobs.
+    assert "lambda-zips" in [s["with"]["name"] for s in _uses(plan, "download-artifact")]
+    assert "lambda-zips" in names
+    for name, job in {**_jobs()}.items():
+        if name != "deploy-environment.yml:apply":
+            assert "make apply" not in _runs(job), name
+
+
+def test_each_environment_queues_on_its_own() -> None:
+    workflow = _workflow("deploy.yml")
+    jobs = workflow["jobs"]
+
+    assert "concurrency" not in workflow, "a workflow-wide group makes a waiting prod block dev"
+    groups = {env: jobs[f"deploy-{env}"]["concurrency"] for env in ("dev", "prod")}
+    assert groups["dev"]["group"] != groups["prod"]["group"]
+    for env, concurrency in groups.items():
+        assert env in concurrency["group"]
+        assert concurrency["cancel-in-progress"] is False, "an apply is never cancelled half-way"
+
+
+def test_runtime_image_is_built_once_and_promoted_by_digest() -> None:
+    deploy = _workflow("deploy.yml")["jobs"]
+    environment = _workflow("deploy-environment.yml")
+
+    assert "make -s runtime-image-archive" in _runs(deploy["build"])
+    assert deploy["build"]["outputs"]["runtime-digest"] == "${{ steps.runtime.outputs.digest }}"
+    for env in ("dev", "prod"):
+        assert (
+            "needs.build.outputs.runtime-digest"
+            in deploy[f"deploy-{env}"]["with"]["runtime-digest"]
+        )
+    text = (REPO / ".github" / "workflows" / "deploy-environment.yml").read_text()
+    assert "docker buildx build" not in text
+    assert "runtime-image-archive" not in text
+    assert environment["env"]["TF_VAR_runtime_image_digest"] == "${{ inputs.runtime-digest }}"
+    publish = environment["jobs"]["publish"]
+    assert "make -s push-runtime" in _runs(publish)
+    assert "EXPECTED" in _runs(publish), "the pushed digest is compared with the build's"
+
+
+def test_no_pull_request_plans_prod() -> None:
+    jobs = _workflow("ci.yml")["jobs"]
+
+    assert "github.event_name == 'push'" in jobs["plan-prod"]["if"]
+    assert "refs/heads/main" in jobs["plan-prod"]["if"]
+    assert "pull_request" in _workflow("ci.yml")[True]  # ci runs on pull requests…
+    assert "github.event_name != 'pull_request'" in jobs["plan-dev"]["if"]  # …dev plans them
 
 
 def test_prod_deploys_only_after_dev_on_main() -> None:

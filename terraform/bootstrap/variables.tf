@@ -1,11 +1,11 @@
 variable "region" {
-  description = "Region of the state bucket and of the environments deployed from this account."
+  description = "Region of the state bucket and of the environment deployed from this account."
   type        = string
   default     = "eu-central-1"
 }
 
 variable "account_id" {
-  description = "The AWS account this bootstrap is for; the provider refuses any other."
+  description = "The AWS account this bootstrap is for; the provider refuses any other (and envs/<environment>/settings.tf names the same account)."
   type        = string
 
   validation {
@@ -19,9 +19,21 @@ variable "github_repository" {
   type        = string
 }
 
-variable "environments" {
-  description = "Environments deployed into this account (one account per environment is recommended: [\"dev\"] here, [\"prod\"] there)."
-  type        = set(string)
+variable "environment" {
+  description = "The one environment of this account (`dev` here, `prod` in another account)."
+  type        = string
+}
+
+variable "plan_from_pull_requests" {
+  description = "Let pull requests plan this environment (dev only; refused for prod)."
+  type        = bool
+  default     = false
+}
+
+variable "registry_force_delete" {
+  description = "Let a destroy of the bootstrap delete the image repository while it holds images (throwaway accounts only)."
+  type        = bool
+  default     = false
 }
 
 variable "state_bucket_name" {

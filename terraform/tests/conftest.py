@@ -1,6 +1,7 @@
 """Fixtures of the Terraform harness (defined in tfharness.py, importable by the tests)."""
 
 import pytest
+from bootstrap_fixture import bootstrap  # noqa: F401 - re-exported as a pytest fixture
 from tfharness import (  # noqa: F401 - re-exported as pytest fixtures
     TOOLCHAINS_USED,
     moto_endpoint,

@@ -34,8 +34,22 @@ from tfharness import REPO, TERRAFORM, Toolchain, run_terraform
 pytestmark = pytest.mark.terraform
 
 ENVS = ("dev", "prod")
-MODULES_USED = ("registry", "identity", "accounting_runtime", "smart_home", "gateway")
-CONTRACT_FILES = (CONTRACT_TOOLS, GATEWAY_VIEW, CONTRACT_TOOLS.parent / "naming.json")
+MODULES_USED = (
+    "identity",
+    "accounting_runtime",
+    "smart_home",
+    "gateway_interceptor",
+    "gateway",
+    "observability",
+)
+GATEWAY_RULES = REPO / "packages" / "gateway_contract" / "src" / "gateway_contract" / "gateway.json"
+CONTRACT_FILES = (
+    CONTRACT_TOOLS,
+    GATEWAY_VIEW,
+    CONTRACT_TOOLS.parent / "naming.json",
+    GATEWAY_RULES,
+)
+DIGEST = "sha256:" + "ab" * 32
 API_KEY = "0ddba11c0ffee" + os.urandom(8).hex()
 REQUIRED_OUTPUTS = {
     "gateway_url": False,
@@ -86,15 +100,17 @@ def csr_pem() -> str:
 
 def env_vars(tmp: Path, **extra: Any) -> list[str]:
     """-var arguments for a complete plan of an env root."""
-    lambda_zip = tmp / "iot_lambda.zip"
-    if not lambda_zip.exists():
-        with zipfile.ZipFile(lambda_zip, "w") as zf:
-            zf.writestr("iot_lambda/__init__.py", "")
+    zips = {}
+    for package in ("iot_lambda", "gateway_interceptor"):
+        zips[package] = tmp / f"{package}.zip"
+        if not zips[package].exists():
+            with zipfile.ZipFile(zips[package], "w") as zf:
+                zf.writestr(f"{package}/__init__.py", "")
     values: dict[str, Any] = {
         "cognito_domain_prefix": "acme-mcp-test",
-        "allowed_account_ids": ["123456789012"],
-        "runtime_image_tag": "0123456789abcdef0123456789abcdef01234567",
-        "lambda_zip_path": str(lambda_zip),
+        "runtime_image_digest": DIGEST,
+        "lambda_zip_path": str(zips["iot_lambda"]),
+        "interceptor_zip_path": str(zips["gateway_interceptor"]),
         "homes": {"home": {"csr_pem": csr_pem()}},
         "langdock_callback_urls": ["https://app.langdock.com/api/integrations/abc123/callback"],
         **extra,
@@ -157,7 +173,66 @@ def test_dev_settings_reach_the_resources(dev_plan: Planned) -> None:
     assert planned["module.gateway.aws_bedrockagentcore_gateway.this"]["exception_level"] == "DEBUG"
     pool = planned["module.identity.aws_cognito_user_pool.this"]
     assert pool["deletion_protection"] == "INACTIVE"
-    assert planned["module.registry.aws_ecr_repository.this"]["force_delete"] is True
+
+
+def test_runtime_image_is_pinned_by_digest(dev_plan: Planned) -> None:
+    runtime = dev_plan.after("module.runtime.aws_bedrockagentcore_agent_runtime.this")
+    uri = runtime["agent_runtime_artifact"][0]["container_configuration"][0]["container_uri"]
+
+    assert uri == (
+        f"123456789012.dkr.ecr.eu-central-1.amazonaws.com/agentcore-mcp/dev/mcp-runtime@{DIGEST}"
+    )
+
+
+def test_runtime_trusts_the_gateway_client_and_allowlists_the_caller_header(
+    dev_plan: Planned,
+) -> None:
+    rules = json.loads(GATEWAY_RULES.read_text())
+    runtime = dev_plan.after("module.runtime.aws_bedrockagentcore_agent_runtime.this")
+    headers = runtime["request_header_configuration"][0]["request_header_allowlist"]
+
+    assert sorted(headers) == sorted(["Authorization", rules["caller"]["runtime_header"]])
+    assert "module.identity.gateway_client_id" in references(
+        dev_plan, "runtime", "gateway_client_ids"
+    )
+    assert "module.identity.interactive_client_ids" in references(
+        dev_plan, "interceptor", "allowed_client_ids"
+    )
+
+
+def test_groups_exist_for_every_home_and_the_writers(dev_plan: Planned) -> None:
+    rules = json.loads(GATEWAY_RULES.read_text())
+    planned = resources(dev_plan.show)
+    groups = {
+        after["name"]
+        for address, after in planned.items()
+        if address.startswith("module.identity.aws_cognito_user_group.this[")
+    }
+    things = {
+        after["name"]
+        for address, after in planned.items()
+        if address.startswith("module.smart_home.aws_iot_thing.bridge[")
+    }
+
+    assert things == {"agentcore-mcp-dev-home"}
+    assert groups == {rules["groups"]["home_prefix"] + t for t in things} | {
+        rules["groups"]["accounting_writers"]
+    }
+
+
+def test_every_role_carries_the_workload_boundary(dev_plan: Planned) -> None:
+    roles = {
+        address: after
+        for address, after in resources(dev_plan.show).items()
+        if address.endswith(("aws_iam_role.this", "aws_iam_role.lambda", "aws_iam_role.rules"))
+        or ".aws_iam_role." in address
+    }
+    boundary = "arn:aws:iam::123456789012:policy/agentcore-mcp-ci-dev-workload-boundary"
+
+    assert len(roles) >= 6
+    assert {a: r["permissions_boundary"] for a, r in roles.items()} == dict.fromkeys(
+        roles, boundary
+    )
 
 
 def test_identity_has_the_three_interactive_clients(dev_plan: Planned) -> None:
@@ -171,11 +246,25 @@ def test_identity_has_the_three_interactive_clients(dev_plan: Planned) -> None:
     assert clients == {"claude", "desktop", "langdock"}
 
 
-def test_both_gateway_targets_are_planned(dev_plan: Planned) -> None:
+def test_every_gateway_target_and_the_interceptor_are_planned(dev_plan: Planned) -> None:
     planned = resources(dev_plan.show)
+    gateway = planned["module.gateway.aws_bedrockagentcore_gateway.this"]
 
-    assert "module.gateway.aws_bedrockagentcore_gateway_target.lambda" in planned
-    assert "module.gateway.aws_bedrockagentcore_gateway_target.openapi[0]" in planned
+    assert planned["module.gateway.aws_bedrockagentcore_gateway_target.lambda"]["name"] == "home"
+    runtime = planned["module.gateway.aws_bedrockagentcore_gateway_target.runtime[0]"]
+    assert runtime["name"] == "accounting"
+    openapi = planned["module.gateway.aws_bedrockagentcore_gateway_target.openapi[0]"]
+    assert openapi["name"] == "accounting-api"
+    assert sorted(gateway["interceptor_configuration"][0]["interception_points"]) == [
+        "REQUEST",
+        "RESPONSE",
+    ]
+    assert "module.interceptor.alias_arn" in references(
+        dev_plan, "gateway", "interceptor_lambda_arn"
+    )
+    assert "module.smart_home.lambda_alias_arn" in references(
+        dev_plan, "gateway", "lambda_function_arn"
+    )
 
 
 def test_tool_schemas_equal_the_contract_file(dev_plan: Planned) -> None:
@@ -214,18 +303,25 @@ def test_plan_stops_until_a_runtime_image_exists(
     cwd = env_copy(workspace_copy, schema_provider, "dev")
     init = run_terraform(schema_provider, cwd, "init", "-input=false", "-upgrade")
     assert init.returncode == 0, init.stdout + init.stderr
-    args = [a for a in env_vars(tmp_path) if not a.startswith("-var=runtime_image_tag=")]
+    args = [a for a in env_vars(tmp_path) if not a.startswith("-var=runtime_image_digest=")]
 
     full = run_terraform(schema_provider, cwd, "plan", "-input=false", "-no-color", *args)
-    first = run_terraform(
-        schema_provider, cwd, "plan", "-input=false", "-no-color", "-target=module.registry", *args
+    tagged = run_terraform(
+        schema_provider,
+        cwd,
+        "plan",
+        "-input=false",
+        "-no-color",
+        "-var=runtime_image_digest=0123abcd",
+        *args,
     )
 
     assert full.returncode == 1
     assert "No runtime image yet" in full.stderr
-    assert "make plan ENV=dev TARGETS=module.registry" in " ".join(full.stderr.split())
-    assert first.returncode == 0, first.stdout + first.stderr
-    assert "aws_ecr_repository.this will be created" in first.stdout
+    assert "make push-runtime ENV=dev" in " ".join(full.stderr.split())
+    # A tag is no pin: only a sha256 digest is accepted.
+    assert tagged.returncode == 1
+    assert "runtime_image_digest must be sha256" in " ".join(tagged.stderr.split())
 
 
 @pytest.mark.parametrize("env", ENVS)
@@ -273,4 +369,17 @@ def test_prod_is_hardened(
     assert planned["module.gateway.aws_bedrockagentcore_gateway.this"]["exception_level"] is None
     assert "module.gateway.aws_bedrockagentcore_gateway_target.openapi[0]" not in planned
     assert planned["module.identity.aws_cognito_user_pool.this"]["deletion_protection"] == "ACTIVE"
-    assert planned["module.registry.aws_ecr_repository.this"]["force_delete"] is False
+
+
+def test_each_environment_names_its_own_account() -> None:
+    """One account per environment: two env roots naming one account fail here."""
+    accounts = {
+        env: load_hcl(TERRAFORM / "envs" / env / "settings.tf")["locals"][0]["aws_account_id"]
+        for env in ENVS
+    }
+    assert all(len(a) == 12 and a.isdigit() for a in accounts.values()), accounts
+    assert len(set(accounts.values())) == len(accounts), (
+        f"environments share an account: {accounts}"
+    )
+    providers = load_hcl(TERRAFORM / "envs" / "common" / "providers.tf")["provider"][0]["aws"]
+    assert providers["allowed_account_ids"] == ["${local.aws_account_id}"]

@@ -103,11 +103,21 @@ GATEWAY_VIEW = REPO / "openapi" / "accounting.gateway.json"
 FIXTURES = Path(__file__).parent / "fixtures"
 # Arrays and nested objects: the contract file has flat properties only (for now).
 NESTED_TOOLS = FIXTURES / "nested_tools.json"
-LAMBDA_ARN = "arn:aws:lambda:eu-central-1:123456789012:function:agentcore-mcp-test-home"
+LAMBDA_ARN = "arn:aws:lambda:eu-central-1:123456789012:function:agentcore-mcp-test-home:live"
+INTERCEPTOR_ARN = (
+    "arn:aws:lambda:eu-central-1:123456789012:function:agentcore-mcp-test-gateway-interceptor:live"
+)
+RUNTIME_URL = (
+    "https://bedrock-agentcore.eu-central-1.amazonaws.com/runtimes/"
+    "arn%3Aaws%3Abedrock-agentcore%3Aeu-central-1%3A123456789012%3Aruntime%2Fx/invocations"
+    "?qualifier=DEFAULT"
+)
+GATEWAY_RULES = REPO / "packages" / "gateway_contract" / "src" / "gateway_contract" / "gateway.json"
 CLIENTS = ["claudeclient", "desktopclient", "langdockclient", "m2mclient"]
 DISCOVERY = "https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_TEST/.well-known/openid-configuration"
 # Unique, so finding it anywhere in a plan can only mean a leak.
 API_KEY = "f00dfacecafebeef" + os.urandom(8).hex()
+CLIENT_SECRET = "5ecre7c1ien7" + os.urandom(8).hex()
 
 
 @dataclass(frozen=True)
@@ -146,9 +156,19 @@ def gateway_root(root: Path, module: Path, **inputs: Any) -> Path:
         "terraform": [{"required_providers": [{"aws": {"source": "hashicorp/aws"}}]}],
         "provider": [{"aws": provider_block(None)}],
         "variable": [
-            {"api_key": {"type": "string", "default": None, "sensitive": True, "ephemeral": True}}
+            {"api_key": {"type": "string", "default": None, "sensitive": True, "ephemeral": True}},
+            {"client_secret": {"type": "string", "sensitive": True, "ephemeral": True}},
         ],
-        "module": [{"gateway": {"source": str(module), "api_key": "${var.api_key}", **inputs}}],
+        "module": [
+            {
+                "gateway": {
+                    "source": str(module),
+                    "api_key": "${var.api_key}",
+                    "runtime_oauth_client_secret": "${var.client_secret}",
+                    **inputs,
+                }
+            }
+        ],
     }
     (root / "main.tf.json").write_text(json.dumps(config, indent=2))
     return root
@@ -162,6 +182,7 @@ def base_inputs(tools: Path) -> dict[str, Any]:
         "lambda_function_arn": LAMBDA_ARN,
         "lambda_tools_json": tools.read_text(),
         "openapi_spec_json": GATEWAY_VIEW.read_text(),
+        "gateway_rules_json": GATEWAY_RULES.read_text(),
     }
 
 
@@ -171,13 +192,23 @@ def plan_on(
     workspace_copy: Callable[[Toolchain], Path],
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Planned]:
-    """Both targets, the contract's tool file, a key given as an ephemeral variable."""
+    """Every target and the interceptor; the API key and client secret as ephemeral variables."""
     module = workspace_copy(schema_provider) / "terraform" / "modules" / "gateway"
     inputs = base_inputs(CONTRACT_TOOLS)
     root = gateway_root(
-        tmp_path_factory.mktemp("gw-on") / "root", module, enable_openapi_target=True, **inputs
+        tmp_path_factory.mktemp("gw-on") / "root",
+        module,
+        enable_openapi_target=True,
+        interceptor_lambda_arn=INTERCEPTOR_ARN,
+        enable_runtime_target=True,
+        runtime_endpoint=RUNTIME_URL,
+        runtime_oauth_client_id="gatewayclient",
+        runtime_oauth_scopes=["mcp/gateway"],
+        **inputs,
     )
-    return plan_saved(schema_provider, root, f"-var=api_key={API_KEY}")
+    return plan_saved(
+        schema_provider, root, f"-var=api_key={API_KEY}", f"-var=client_secret={CLIENT_SECRET}"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -191,13 +222,15 @@ def plan_off(
     root = gateway_root(
         tmp_path_factory.mktemp("gw-off") / "root", module, **base_inputs(NESTED_TOOLS)
     )
-    return plan_saved(schema_provider, root)
+    return plan_saved(schema_provider, root, "-var=client_secret=unused")
 
 
 GATEWAY = "module.gateway.aws_bedrockagentcore_gateway.this"
 LAMBDA_TARGET = "module.gateway.aws_bedrockagentcore_gateway_target.lambda"
 OPENAPI_TARGET = "module.gateway.aws_bedrockagentcore_gateway_target.openapi[0]"
 KEY_PROVIDER = "module.gateway.aws_bedrockagentcore_api_key_credential_provider.this[0]"
+RUNTIME_TARGET = "module.gateway.aws_bedrockagentcore_gateway_target.runtime[0]"
+OAUTH_PROVIDER = "module.gateway.aws_bedrockagentcore_oauth2_credential_provider.runtime[0]"
 
 
 def test_authorizer_accepts_exactly_the_identity_clients(plan_on: Planned) -> None:
@@ -211,12 +244,89 @@ def test_authorizer_accepts_exactly_the_identity_clients(plan_on: Planned) -> No
     assert not jwt.get("allowed_audience"), "Cognito access tokens carry no aud"
 
 
-def test_both_targets_are_planned(plan_on: Planned) -> None:
+def test_every_target_is_planned_under_its_own_prefix(plan_on: Planned) -> None:
     planned = resources(plan_on.show)
 
     assert planned[LAMBDA_TARGET]["name"] == "home"
-    assert planned[OPENAPI_TARGET]["name"] == "accounting"
+    assert planned[RUNTIME_TARGET]["name"] == "accounting"
+    # The optional OpenAPI target never shadows the runtime's accounting___ tools.
+    assert planned[OPENAPI_TARGET]["name"] == "accounting-api"
     assert KEY_PROVIDER in planned
+
+
+def test_runtime_is_an_mcp_server_target_signing_in_with_its_own_client(plan_on: Planned) -> None:
+    target = plan_on.after(RUNTIME_TARGET)
+    oauth = target["credential_provider_configuration"][0]["oauth"][0]
+    provider = plan_on.after(OAUTH_PROVIDER)
+    config = provider["oauth2_provider_config"][0]["custom_oauth2_provider_config"][0]
+
+    assert target["target_configuration"][0]["mcp"][0]["mcp_server"][0]["endpoint"] == RUNTIME_URL
+    assert oauth["grant_type"] == "CLIENT_CREDENTIALS"
+    assert oauth["scopes"] == ["mcp/gateway"]
+    assert provider["credential_provider_vendor"] == "CustomOauth2"
+    assert config["oauth_discovery"][0]["discovery_url"] == DISCOVERY
+    # Write-only: neither the plan nor the state holds the client pair.
+    assert config["client_secret"] is None
+    assert config["client_secret_wo"] is None
+    assert config["client_id_wo"] is None
+    assert CLIENT_SECRET not in plan_on.show_text
+    for name, content in plan_on.archive.items():
+        assert CLIENT_SECRET.encode() not in content, f"client secret in plan member {name}"
+
+
+def test_interceptor_is_wired_for_request_and_response_with_headers(plan_on: Planned) -> None:
+    (config,) = plan_on.after(GATEWAY)["interceptor_configuration"]
+
+    assert sorted(config["interception_points"]) == ["REQUEST", "RESPONSE"]
+    assert config["interceptor"][0]["lambda"][0]["arn"] == INTERCEPTOR_ARN
+    assert config["input_configuration"][0]["pass_request_headers"] is True
+
+
+def test_gateway_role_invokes_exactly_its_target_and_interceptor(plan_on: Planned) -> None:
+    policy = policy_statements(plan_on.after("module.gateway.aws_iam_role_policy.this")["policy"])
+    invokes = [s for s in policy.values() if "lambda:InvokeFunction" in s["Action"]]
+
+    assert len(invokes) == 1
+    assert sorted(invokes[0]["Resource"]) == sorted([LAMBDA_ARN, INTERCEPTOR_ARN])
+    assert invokes[0]["Action"] == ["lambda:InvokeFunction"]
+    for statement in policy.values():
+        for action in statement["Action"]:
+            assert "*" not in action, statement["Sid"]
+            assert not action.startswith("bedrock-agentcore:Invoke"), statement["Sid"]
+    # Tokens and secrets of its own two providers, by name, nothing wider.
+    vault = "arn:aws:bedrock-agentcore:eu-central-1:123456789012:token-vault/default"
+    oauth = policy["GetOwnRuntimeOauthToken"]
+    assert oauth["Action"] == ["bedrock-agentcore:GetResourceOauth2Token"]
+    assert f"{vault}/oauth2credentialprovider/agentcore-mcp-test-runtime-oauth" in oauth["Resource"]
+    assert not any(r.endswith("*") and "credentialprovider" in r for r in oauth["Resource"])
+    secrets = "arn:aws:secretsmanager:eu-central-1:123456789012:secret:bedrock-agentcore-identity!"
+    assert sorted(policy["ReadOwnProviderSecrets"]["Resource"]) == [
+        f"{secrets}default/apikey/agentcore-mcp-test-accounting-api-key-??????",
+        f"{secrets}default/oauth2/agentcore-mcp-test-runtime-oauth-??????",
+    ]
+
+
+def test_tool_names_fit_the_limit_with_their_target_prefix(plan_on: Planned) -> None:
+    from gateway_contract.rules import full_tool_name
+
+    lambda_tools = planned_tools(plan_on.after(LAMBDA_TARGET))
+    spec = json.loads(
+        plan_on.after(OPENAPI_TARGET)["target_configuration"][0]["mcp"][0]["open_api_schema"][0][
+            "inline_payload"
+        ][0]["payload"]
+    )
+    operations = [
+        op["operationId"]
+        for path in spec["paths"].values()
+        for op in path.values()
+        if isinstance(op, dict) and "operationId" in op
+    ]
+    names = [full_tool_name("home", t) for t in lambda_tools]
+    names += [full_tool_name("accounting-api", op) for op in operations]
+
+    assert operations, "the Gateway view has operations"
+    assert len(set(names)) == len(names)
+    assert not any(n.startswith("accounting___") for n in names)
 
 
 def test_tool_schemas_equal_the_contract_file(plan_on: Planned) -> None:
@@ -266,9 +376,9 @@ def test_off_by_default_with_invoke_only_permissions(plan_off: Planned) -> None:
     policy = policy_statements(planned["module.gateway.aws_iam_role_policy.this"]["policy"])
 
     assert not any("openapi" in a or "api_key_credential" in a for a in planned)
-    assert list(policy) == ["InvokeSmartHomeLambda"]
-    assert policy["InvokeSmartHomeLambda"]["Action"] == ["lambda:InvokeFunction"]
-    assert policy["InvokeSmartHomeLambda"]["Resource"] == [LAMBDA_ARN]
+    assert list(policy) == ["InvokeTargetAndInterceptorAliases"]
+    assert policy["InvokeTargetAndInterceptorAliases"]["Action"] == ["lambda:InvokeFunction"]
+    assert policy["InvokeTargetAndInterceptorAliases"]["Resource"] == [LAMBDA_ARN]
 
 
 def test_role_trusts_only_this_accounts_gateways(plan_off: Planned) -> None:
@@ -287,6 +397,7 @@ def test_lambda_permission_is_for_the_gateway_role_only(plan_off: Planned) -> No
         r for r in config["resources"] if r["address"] == "aws_lambda_permission.this"
     )["expressions"]
 
-    assert permission["function_name"] == LAMBDA_ARN
+    assert permission["function_name"] == "agentcore-mcp-test-home"
+    assert permission["qualifier"] == "live"
     assert permission["action"] == "lambda:InvokeFunction"
     assert "aws_iam_role.this.arn" in expressions["principal"]["references"]

@@ -115,11 +115,16 @@ def test_plan_has_no_implicit_flow_and_a_separate_m2m_client(
     )
     plan = root.plan()
     clients = _clients(plan)
-    assert len(clients) == 3  # claude, langdock, automation
+    assert len(clients) == 4  # claude, langdock, automation, gateway
     for address, client in clients.items():
         assert "implicit" not in client["allowed_oauth_flows"], address
     m2m = clients["module.under_test.aws_cognito_user_pool_client.m2m"]
     assert m2m["allowed_oauth_flows"] == ["client_credentials"]
+    gateway = clients["module.under_test.aws_cognito_user_pool_client.gateway"]
+    # The Gateway's client has a scope of its own: no other client's token can pass for it.
+    assert gateway["allowed_oauth_flows"] == ["client_credentials"]
+    assert gateway["allowed_oauth_scopes"] == ["mcp/gateway"]
+    assert m2m["allowed_oauth_scopes"] == ["mcp/invoke"]
     interactive = [c for a, c in clients.items() if ".interactive[" in a]
     assert all(c["allowed_oauth_flows"] == ["code"] for c in interactive)
     langdock = clients['module.under_test.aws_cognito_user_pool_client.interactive["langdock"]']
@@ -156,6 +161,7 @@ def test_apply_core_with_real_provider_against_moto(
                 "claude": {"callback_urls": sorted(CLAUDE_CALLBACKS)},
                 "langdock": LANGDOCK,
             },
+            "groups": {"home-mcp-dev-home": "Home home", "accounting-writers": "Writers"},
         },
         moto_endpoint,
     )
@@ -191,7 +197,11 @@ def test_apply_core_with_real_provider_against_moto(
         [*out["client_ids"].values(), out["m2m_client_id"]]
     )
     server = idp.describe_resource_server(UserPoolId=pool_id, Identifier="mcp")["ResourceServer"]
-    assert [s["ScopeName"] for s in server["Scopes"]] == ["invoke"]
+    assert sorted(s["ScopeName"] for s in server["Scopes"]) == ["gateway", "invoke"]
+    gateway = idp.describe_user_pool_client(UserPoolId=pool_id, ClientId=out["gateway_client_id"])
+    assert gateway["UserPoolClient"]["AllowedOAuthScopes"] == ["mcp/gateway"]
+    groups = {g["GroupName"] for g in idp.list_groups(UserPoolId=pool_id)["Groups"]}
+    assert groups == {"home-mcp-dev-home", "accounting-writers"} == set(out["group_names"])
 
     # A second plan must be empty: Cognito clients are prone to perpetual diffs. The one exception
     # is moto's: it neither stores nor returns the domain's ManagedLoginVersion.

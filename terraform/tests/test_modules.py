@@ -102,3 +102,15 @@ def test_native_terraform_tests_pass_with_real_provider(
     result = run_terraform(real_provider, cwd, "test", "-no-color")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 failed" in result.stdout
+
+
+def test_no_deprecated_region_name_attribute() -> None:
+    """aws 6 deprecates `data.aws_region.<x>.name`: `region` (6.x floor) or `id` (5.x floor)."""
+    offenders = [
+        f"{path.relative_to(TERRAFORM)}:{number}"
+        for path in TERRAFORM.rglob("*.tf")
+        if ".terraform" not in path.parts
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if re.search(r"data\.aws_region\.\w+\.name\b", line)
+    ]
+    assert offenders == []

@@ -36,6 +36,7 @@ def _inputs(name: str) -> dict[str, Any]:
         "runtime_log_group_name": f"/aws/bedrock-agentcore/runtimes/{runtime_id}-DEFAULT",
         "lambda_function_name": f"{name}-home",
         "lambda_log_group_name": f"/aws/lambda/{name}-home",
+        "metric_namespace": "AgentCoreMcp/test",
     }
 
 
@@ -81,7 +82,9 @@ def test_apply_creates_retention_filters_alarms_and_dashboard(
     }
     assert set(alarms) == {f"{name}-runtime-tool-errors", f"{name}-gateway-tool-errors"}
     runtime_alarm = alarms[f"{name}-runtime-tool-errors"]
-    assert runtime_alarm["Namespace"] == "AgentCoreMCP"
+    assert runtime_alarm["Namespace"] == "AgentCoreMcp/test"
+    (topic,) = runtime_alarm["AlarmActions"]
+    assert topic.endswith(f":{name}-alarms")
     assert runtime_alarm["MetricName"] == "RuntimeToolErrors"
     assert runtime_alarm["ComparisonOperator"] == "GreaterThanOrEqualToThreshold"
     assert runtime_alarm["TreatMissingData"] == "notBreaching"

@@ -45,6 +45,7 @@ def _inputs(tmp_path: Path, name: str, things: list[str]) -> dict[str, Any]:
         "naming_rules_json": f"${{file({json.dumps(str(NAMING))})}}",
         "command_wait_seconds": 8,
         "lambda_timeout_seconds": 15,
+        "metric_namespace": "AgentCoreMcp/test",
     }
 
 
@@ -74,9 +75,7 @@ def _assert_least_privilege(
 
 
 def test_iot_policy_confines_each_bridge_to_itself(schema_provider, scratch_root, tmp_path) -> None:
-    root = scratch_root(
-        schema_provider, "smart_home", _inputs(tmp_path, "sh-plan", ["home-a", "home-b"])
-    )
+    root = scratch_root(schema_provider, "smart_home", _inputs(tmp_path, "sh-plan", ["a", "b"]))
     plan = root.plan()
     changes = plan.resource_changes
     policy = changes["module.under_test.aws_iot_policy.bridge"]["change"]["after"]["policy"]
@@ -107,9 +106,16 @@ def test_iot_policy_confines_each_bridge_to_itself(schema_provider, scratch_root
     lambda_statements = _statements(lambda_doc)
     _assert_least_privilege(
         lambda_statements,
-        allowed=(":thing/home-a/", ":thing/home-b/", ":log-group:/aws/lambda/sh-plan-smart-home"),
-        star_ok={"iot:ListNamedShadowsForThing"},
+        allowed=(
+            ":thing/sh-plan-a",
+            ":thing/sh-plan-b",
+            ":log-group:/aws/lambda/sh-plan-smart-home",
+        ),
     )
+    (listing,) = (s for s in lambda_statements if s["Action"] == ["iot:ListNamedShadowsForThing"])
+    assert sorted(listing["Resource"]) == [
+        f"arn:aws:iot:{REGION}:123456789012:thing/sh-plan-{h}" for h in ("a", "b")
+    ]
     deny = next(s for s in lambda_statements if s["Effect"] == "Deny")
     assert deny["Action"] == ["iot:UpdateThingShadow"]
     assert all(r.endswith("/bridge") for r in deny["Resource"])
@@ -118,8 +124,8 @@ def test_iot_policy_confines_each_bridge_to_itself(schema_provider, scratch_root
     _assert_least_privilege(
         _statements(rules_doc),
         allowed=(
-            ":topic/$aws/things/home-a/shadow/name/bridge/update",
-            ":topic/$aws/things/home-b/shadow/name/bridge/update",
+            ":topic/$aws/things/sh-plan-a/shadow/name/bridge/update",
+            ":topic/$aws/things/sh-plan-b/shadow/name/bridge/update",
             ":log-group:/aws/iot/rules/sh-plan-presence",
         ),
     )
@@ -170,13 +176,15 @@ def test_apply_on_moto_creates_things_certificates_lambda_and_rules(
     real_provider: Toolchain, moto_endpoint: str, scratch_root, tmp_path: Path
 ) -> None:
     suffix = uuid.uuid4().hex[:6]
-    name, things = f"sh-{suffix}", [f"home-{suffix}-a", f"home-{suffix}-b"]
-    root = scratch_root(real_provider, "smart_home", _inputs(tmp_path, name, things), moto_endpoint)
+    name, homes = f"sh-{suffix}", ["a", "b"]
+    things = [f"{name}-{home}" for home in homes]
+    root = scratch_root(real_provider, "smart_home", _inputs(tmp_path, name, homes), moto_endpoint)
 
     out = root.apply()
 
     iot, lam = _client("iot", moto_endpoint), _client("lambda", moto_endpoint)
     assert out["thing_names"] == sorted(things)
+    assert out["things"] == dict(zip(homes, things, strict=True))
     # moto makes up a new endpoint id per call; AWS's is stable. The shape is what matters.
     assert out["iot_endpoint"].endswith(f"-ats.iot.{REGION}.amazonaws.com")
     for thing in things:
@@ -198,9 +206,16 @@ def test_apply_on_moto_creates_things_certificates_lambda_and_rules(
     assert env["THING_NAMES"] == ",".join(sorted(things))
     assert env["IOT_DATA_ENDPOINT"] == f"https://{out['iot_endpoint']}"
     assert env["COMMAND_WAIT_SECONDS"] == "8"
-    assert out["lambda_function_arn"] == config["FunctionArn"]
+    assert env["POWERTOOLS_METRICS_NAMESPACE"] == "AgentCoreMcp/test"
+    assert out["lambda_function_arn"] == config["FunctionArn"].removesuffix(":$LATEST")
 
-    rule = iot.get_topic_rule(ruleName=out["presence_rule_name"])["rule"]
+    # The Gateway's target: an alias on the version this apply published.
+    alias = lam.get_alias(FunctionName=out["lambda_function_name"], Name="live")
+    assert alias["AliasArn"] == out["lambda_alias_arn"]
+    assert alias["FunctionVersion"] == out["lambda_version"] != "$LATEST"
+
+    rule = iot.get_topic_rule(ruleName=out["presence_rule_names"]["offline"])["rule"]
     assert "WHERE connected = false" in rule["sql"]
+    assert f"startswith(topic(2), '{name}-')" in rule["sql"]
     republish = rule["actions"][0]["republish"]
     assert republish["topic"] == "$$aws/things/${topic(2)}/shadow/name/bridge/update"

@@ -181,7 +181,11 @@ def workspace_copy(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Toolch
                 ".terraform", "*.tfstate*", ".terraform.lock.hcl", "*.tfplan", "__pycache__"
             )
             shutil.copytree(TERRAFORM, dest / "terraform", ignore=ignore)
-            for extra in ("openapi", "packages/smarthome_contract/src"):
+            for extra in (
+                "openapi",
+                "packages/smarthome_contract/src",
+                "packages/gateway_contract/src",
+            ):
                 if (REPO / extra).exists():
                     shutil.copytree(
                         REPO / extra,

@@ -8,9 +8,11 @@ import pytest
 from opsctl.cli import main
 from opsctl.users import temporary_password
 
+THINGS = ["--thing-names", '["agentcore-mcp-dev-home"]']
+
 
 def test_user_add_with_invitation_creates_verified_user(idp, pool_id: str, capsys) -> None:
-    assert main(["user-add", "--email", "ada@example.com", "--user-pool-id", pool_id]) == 0
+    assert main(["user-add", "--email", "ada@example.com", "--user-pool-id", pool_id, *THINGS]) == 0
 
     out = capsys.readouterr().out
     assert "created ada@example.com" in out
@@ -24,11 +26,11 @@ def test_user_add_with_invitation_creates_verified_user(idp, pool_id: str, capsy
 
 
 def test_user_add_print_password_prints_it_once(idp, pool_id: str, capsys) -> None:
-    args = ["user-add", "--email", "bob@example.com", "--user-pool-id", pool_id]
+    args = ["user-add", "--email", "bob@example.com", "--user-pool-id", pool_id, *THINGS]
     assert main([*args, "--print-password"]) == 0
 
     lines = capsys.readouterr().out.splitlines()
-    password = lines[-1]
+    password = next(lines[i + 1] for i, line in enumerate(lines) if "shown once" in line)
     assert sum(password in line for line in lines) == 1
     assert len(password) >= 12
     client_id = idp.create_user_pool_client(
@@ -43,7 +45,7 @@ def test_user_add_print_password_prints_it_once(idp, pool_id: str, capsys) -> No
 
 
 def test_user_add_existing_user_is_a_clear_error(pool_id: str, capsys) -> None:
-    args = ["user-add", "--email", "ada@example.com", "--user-pool-id", pool_id]
+    args = ["user-add", "--email", "ada@example.com", "--user-pool-id", pool_id, *THINGS]
     assert main(args) == 0
     assert main(args) == 1
     assert "already exists" in capsys.readouterr().err
@@ -51,10 +53,10 @@ def test_user_add_existing_user_is_a_clear_error(pool_id: str, capsys) -> None:
 
 def test_user_add_rejects_malformed_flags(capsys) -> None:
     with pytest.raises(SystemExit) as exc:
-        main(["user-add", "--email", "not-an-email", "--user-pool-id", "eu-central-1_Abc"])
+        main(["user-add", "--email", "not-an-email", "--user-pool-id", "eu-central-1_Abc", *THINGS])
     assert exc.value.code == 2
     with pytest.raises(SystemExit):
-        main(["user-add", "--email", "a@example.com", "--user-pool-id", "my-pool"])
+        main(["user-add", "--email", "a@example.com", "--user-pool-id", "my-pool", *THINGS])
     assert "user pool id" in capsys.readouterr().err
 
 

@@ -4,7 +4,7 @@ output "aws_region" {
 }
 
 output "gateway_url" {
-  description = "MCP endpoint of the AgentCore Gateway (smart-home tools, and accounting when the OpenAPI target is on)."
+  description = "The one MCP endpoint of this environment (AgentCore Gateway): smart-home tools (home___*) and the accounting runtime's tools (accounting___*), one OAuth sign-in."
   value       = module.gateway.gateway_url
 }
 
@@ -13,13 +13,18 @@ output "gateway_tool_names" {
   value       = module.gateway.tool_names
 }
 
+output "gateway_target_names" {
+  description = "Gateway target per kind (lambda, runtime, openapi): the prefixes of `<target>___<tool>`."
+  value       = module.gateway.target_names
+}
+
 output "openapi_target_enabled" {
   description = "Whether the Gateway serves the accounting OpenAPI target."
   value       = var.enable_openapi_target
 }
 
 output "runtime_invocation_url" {
-  description = "MCP endpoint of the accounting runtime (AgentCore Runtime invocation URL)."
+  description = "Direct MCP endpoint of the accounting runtime (AgentCore Runtime invocation URL; Claude Desktop). The Gateway reaches the same runtime as its `accounting` target."
   value       = module.runtime.invocation_url
 }
 
@@ -96,8 +101,13 @@ output "accounting_token_secret_prefix" {
 }
 
 output "ecr_repository_url" {
-  description = "ECR repository of the mcp_runtime image."
-  value       = module.registry.repository_url
+  description = "ECR repository of the mcp_runtime image (created by the account's bootstrap)."
+  value       = local.repository_url
+}
+
+output "runtime_image" {
+  description = "The runtime image this environment runs, pinned by digest."
+  value       = terraform_data.runtime_image.input
 }
 
 output "iot_endpoint" {
@@ -105,9 +115,39 @@ output "iot_endpoint" {
   value       = module.smart_home.iot_endpoint
 }
 
-output "iot_thing_names" {
-  description = "IoT thing name per home."
+output "thing_names" {
+  description = "The homes' IoT thing names (`agentcore-mcp-<env>-<home key>`): what `make user-add HOMES=…` takes, and each bridge's client id."
   value       = module.smart_home.thing_names
+}
+
+output "iot_things" {
+  description = "IoT thing name per home key."
+  value       = module.smart_home.things
+}
+
+output "cognito_group_names" {
+  description = "Cognito groups that carry rights (home-<thing> per home, accounting-writers)."
+  value       = module.identity.group_names
+}
+
+output "cognito_gateway_client_id" {
+  description = "The Gateway's client-credentials client (its outbound OAuth to the runtime)."
+  value       = module.identity.gateway_client_id
+}
+
+output "alarm_topic_arn" {
+  description = "SNS topic every alarm of this environment notifies."
+  value       = module.observability.alarm_topic_arn
+}
+
+output "lambda_alias_arn" {
+  description = "Alias of the smart-home Lambda the Gateway invokes (a published version, SnapStart on)."
+  value       = module.smart_home.lambda_alias_arn
+}
+
+output "interceptor_function_name" {
+  description = "Name of the Gateway's interceptor Lambda."
+  value       = module.interceptor.function_name
 }
 
 output "iot_certificate_pems" {

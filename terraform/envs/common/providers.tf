@@ -1,7 +1,9 @@
 provider "aws" {
   region = var.region
   # Refuses to run against any other account: a dev backend.hcl with prod credentials stops here.
-  allowed_account_ids = length(var.allowed_account_ids) > 0 ? var.allowed_account_ids : null
+  # settings.tf names the account; terraform/tests/test_envs.py fails when two environments
+  # name the same one (one account per environment).
+  allowed_account_ids = [local.aws_account_id]
 
   default_tags {
     tags = {

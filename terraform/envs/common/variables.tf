@@ -4,17 +4,6 @@ variable "region" {
   default     = "eu-central-1"
 }
 
-variable "allowed_account_ids" {
-  description = "AWS account ids this environment may be applied to; empty allows any (set it)."
-  type        = list(string)
-  default     = []
-
-  validation {
-    condition     = alltrue([for id in var.allowed_account_ids : can(regex("^[0-9]{12}$", id))])
-    error_message = "allowed_account_ids must be 12-digit AWS account ids."
-  }
-}
-
 variable "cognito_domain_prefix" {
   description = "Prefix of the hosted login domain `https://<prefix>.auth.<region>.amazoncognito.com`; unique per region across all AWS accounts."
   type        = string
@@ -26,10 +15,15 @@ variable "langdock_callback_urls" {
   default     = []
 }
 
-variable "runtime_image_tag" {
-  description = "Tag of the mcp_runtime image in this environment's ECR repository (the commit SHA the pipeline pushed). null until the first image exists: the plan then stops with the first-deploy steps."
+variable "runtime_image_digest" {
+  description = "Digest (`sha256:…`) of the mcp_runtime image in this environment's repository: the pipeline builds the image once and promotes the same digest to every environment. null: the plan stops and says how to get one."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.runtime_image_digest == null || can(regex("^sha256:[a-f0-9]{64}$", var.runtime_image_digest))
+    error_message = "runtime_image_digest must be sha256:<64 hex digits>."
+  }
 }
 
 variable "accounting_api_base_url" {
@@ -39,7 +33,7 @@ variable "accounting_api_base_url" {
 }
 
 variable "homes" {
-  description = "One entry per home bridge, keyed by its IoT thing name: the CSR its key generated (`python -m home_bridge keygen` on the bridge); the private key never leaves the bridge. `next_csr_pem` during a certificate rotation."
+  description = "One entry per home bridge, keyed by a short home key (its thing is `agentcore-mcp-<env>-<key>`): the CSR its key generated (`python -m home_bridge keygen` on the bridge); the private key never leaves the bridge. `next_csr_pem` during a certificate rotation."
   type = map(object({
     csr_pem      = string
     next_csr_pem = optional(string)
@@ -50,6 +44,18 @@ variable "lambda_zip_path" {
   description = "Path of the iot_lambda deployment zip; null uses build/iot_lambda.zip (`make build-lambda`)."
   type        = string
   default     = null
+}
+
+variable "interceptor_zip_path" {
+  description = "Path of the gateway_interceptor deployment zip; null uses build/gateway_interceptor.zip (`make build-interceptor`)."
+  type        = string
+  default     = null
+}
+
+variable "alarm_emails" {
+  description = "E-mail addresses subscribed to the environment's alarm topic (each confirms once by mail)."
+  type        = list(string)
+  default     = []
 }
 
 variable "enable_openapi_target" {

@@ -3,8 +3,12 @@
 locals {
   env = "prod"
 
-  # Hardened: the image repository and the user pool survive a stray destroy.
-  ecr_force_delete            = false
+  # The AWS account of this environment, and no other environment's: one account per
+  # environment (Cognito pools, IoT certificates and AgentCore resources carry generated ids, so
+  # only the account keeps two environments apart). The bootstrap of this account uses the same id.
+  aws_account_id = "222222222222"
+
+  # Hardened: the user pool survives a stray destroy.
   cognito_deletion_protection = "ACTIVE"
 
   # Callers get sanitized tool errors; details stay in the logs.

@@ -7,7 +7,8 @@ locals {
   account_id = data.aws_caller_identity.current.account_id
   region     = data.aws_region.current.region
 
-  issuer = trimsuffix(var.discovery_url, "/.well-known/openid-configuration")
+  issuer    = trimsuffix(var.discovery_url, "/.well-known/openid-configuration")
+  role_name = coalesce(var.role_name, "${replace(var.name, "_", "-")}-runtime")
 
   # AgentCore creates the runtime's log group on its own as
   # /aws/bedrock-agentcore/runtimes/<runtime id>-<endpoint name>; this module uses the DEFAULT endpoint.
@@ -22,7 +23,9 @@ locals {
     MCP_RUNTIME_USER_TOKEN_SECRET_PREFIX = var.user_token_secret_prefix
     MCP_RUNTIME_COGNITO_ISSUER           = local.issuer
     MCP_RUNTIME_ALLOWED_CLIENT_IDS       = join(",", var.allowed_client_ids)
-    MCP_RUNTIME_AWS_REGION               = local.region
+    # Tokens of these clients come from the Gateway: only they may carry the caller header.
+    MCP_RUNTIME_GATEWAY_CLIENT_IDS = join(",", var.gateway_client_ids)
+    MCP_RUNTIME_AWS_REGION         = local.region
     }, var.credentials_mode == "static" ? {
     # A shared development token lives under the same prefix, so the role needs no extra grant.
     MCP_RUNTIME_STATIC_TOKEN_SECRET_ID = "${var.user_token_secret_prefix}/_shared"
@@ -104,10 +107,13 @@ data "aws_iam_policy_document" "runtime" {
 }
 
 resource "aws_iam_role" "this" {
-  name_prefix        = substr("${var.name}-", 0, 38)
-  description        = "Execution role of the AgentCore runtime ${var.name}"
-  assume_role_policy = data.aws_iam_policy_document.assume.json
-  tags               = var.tags
+  # A fixed name (hyphens, not the runtime's underscores): the pipeline may create roles only
+  # below the environment's name, `role/agentcore-mcp-<env>-*`.
+  name                 = local.role_name
+  description          = "Execution role of the AgentCore runtime ${var.name}"
+  assume_role_policy   = data.aws_iam_policy_document.assume.json
+  permissions_boundary = var.permissions_boundary
+  tags                 = var.tags
 }
 
 resource "aws_iam_role_policy" "this" {
@@ -137,14 +143,16 @@ resource "aws_bedrockagentcore_agent_runtime" "this" {
 
   authorizer_configuration {
     custom_jwt_authorizer {
-      discovery_url   = var.discovery_url
-      allowed_clients = var.allowed_client_ids
+      discovery_url = var.discovery_url
+      # The Gateway's own client reaches the runtime too (outbound OAuth of its MCP-server target).
+      allowed_clients = distinct(concat(var.allowed_client_ids, var.gateway_client_ids))
     }
   }
 
-  # The server re-verifies the caller's JWT and maps its sub to their API token, so it needs the header.
+  # The server re-verifies the caller's JWT and maps its sub to their API token, so it needs the
+  # header; through the Gateway, the caller's own token arrives in the caller header.
   request_header_configuration {
-    request_header_allowlist = ["Authorization"]
+    request_header_allowlist = distinct(concat(["Authorization"], var.request_headers))
   }
 
   lifecycle_configuration = [{

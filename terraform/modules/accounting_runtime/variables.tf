@@ -58,6 +58,59 @@ variable "allowed_client_ids" {
   }
 }
 
+variable "gateway_client_ids" {
+  description = "Client ids of the Gateway's machine-to-machine client(s) (the outbound OAuth of its MCP-server target): accepted by the authorizer, and the only tokens the server lets carry a caller header (`MCP_RUNTIME_GATEWAY_CLIENT_IDS`)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for id in var.gateway_client_ids : can(regex("^[a-zA-Z0-9_+]{1,128}$", id))])
+    error_message = "gateway_client_ids must be Cognito app client ids (letters, digits, _ and +)."
+  }
+}
+
+variable "request_headers" {
+  description = "Headers besides `Authorization` AgentCore passes to the container, e.g. the caller header `X-Amzn-Bedrock-AgentCore-Runtime-Custom-Caller` (read it from gateway_contract's gateway.json). AgentCore refuses other `X-Amzn-*` headers."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition = alltrue([
+      for h in var.request_headers : can(regex("^[A-Za-z0-9-]{1,256}$", h)) &&
+      (!startswith(lower(h), "x-amzn-") || startswith(lower(h), "x-amzn-bedrock-agentcore-runtime-custom-")) &&
+      !startswith(lower(h), "x-amz-")
+    ])
+    error_message = "request_headers must be header names; X-Amz-/X-Amzn- headers are refused by AgentCore except X-Amzn-Bedrock-AgentCore-Runtime-Custom-*."
+  }
+
+  validation {
+    condition     = length(var.request_headers) <= 19
+    error_message = "AgentCore passes at most 20 allowlisted headers (Authorization included)."
+  }
+}
+
+variable "role_name" {
+  description = "Name of the execution role; null = `<name with hyphens>-runtime` (e.g. `agentcore-mcp-dev-runtime`), inside the pipeline's `agentcore-mcp-<env>-*` grant."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.role_name == null || can(regex("^[\\w+=,.@-]{1,64}$", var.role_name))
+    error_message = "role_name must be a valid IAM role name (at most 64 characters)."
+  }
+}
+
+variable "permissions_boundary" {
+  description = "ARN of the permissions boundary the execution role carries (the pipeline may create roles only with it); null for none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.permissions_boundary == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:policy/.+$", var.permissions_boundary))
+    error_message = "permissions_boundary must be an IAM policy ARN or null."
+  }
+}
+
 variable "idle_timeout_seconds" {
   description = "Seconds without a request after which AgentCore stops a session's microVM. Below the platform's 900 s default to cut idle billing; the next call after it cold-starts (~a few seconds)."
   type        = number
@@ -115,6 +168,7 @@ variable "environment_variables" {
     condition = length(setintersection(keys(var.environment_variables), [
       "MCP_RUNTIME_CREDENTIALS_MODE", "MCP_RUNTIME_USER_TOKEN_SECRET_PREFIX", "MCP_RUNTIME_COGNITO_ISSUER",
       "MCP_RUNTIME_ALLOWED_CLIENT_IDS", "MCP_RUNTIME_STATIC_TOKEN", "MCP_RUNTIME_STATIC_TOKEN_SECRET_ID",
+      "MCP_RUNTIME_GATEWAY_CLIENT_IDS",
     ])) == 0
     error_message = "environment_variables must not set the credential/Cognito settings (the module derives them) and never MCP_RUNTIME_STATIC_TOKEN (a token in plain text)."
   }

@@ -9,8 +9,11 @@ locals {
   region = data.aws_region.current.id
 
   managed_prefix = coalesce(var.managed_name_prefix, var.name)
-  oidc_host      = "token.actions.githubusercontent.com"
-  oidc_arn       = var.create_oidc_provider ? aws_iam_openid_connect_provider.github[0].arn : var.oidc_provider_arn
+  # The environment's own names: everything it creates starts with one of these (C4 in the plan).
+  env_name    = "${local.managed_prefix}-${var.environment}"
+  env_runtime = replace(local.env_name, "-", "_") # AgentCore runtime names allow no hyphens
+  oidc_host   = "token.actions.githubusercontent.com"
+  oidc_arn    = var.create_oidc_provider ? aws_iam_openid_connect_provider.github[0].arn : var.oidc_provider_arn
 }
 
 # The state key: customer managed so the deploy roles can be granted exactly it, rotated yearly.
@@ -30,14 +33,19 @@ data "aws_iam_policy_document" "state_key" {
 }
 
 resource "aws_kms_key" "state" {
-  description             = "${var.name}: Terraform state of every environment"
+  description             = "${var.name}: Terraform state of ${var.environment}"
   enable_key_rotation     = true
   deletion_window_in_days = var.kms_deletion_window_days
   policy                  = data.aws_iam_policy_document.state_key.json
+
+  # Without this key the state cannot be read: a destroy of the bootstrap must stop here.
+  lifecycle {
+    prevent_destroy = true
+  }
 }
 
 resource "aws_kms_alias" "state" {
-  name          = "alias/${var.name}-terraform-state"
+  name          = "alias/${var.name}-${var.environment}-terraform-state"
   target_key_id = aws_kms_key.state.key_id
 }
 
@@ -46,6 +54,11 @@ resource "aws_s3_bucket" "state" {
   #checkov:skip=CKV_AWS_144:state is rebuilt from versions in-region; cross-region replication is the operator's choice
   #checkov:skip=CKV2_AWS_62:no consumer for state-change events; versioning keeps the history
   bucket = var.state_bucket_name
+
+  # Every environment's state lives here: a destroy of the bootstrap must stop here.
+  lifecycle {
+    prevent_destroy = true
+  }
 }
 
 resource "aws_s3_bucket_ownership_controls" "state" {

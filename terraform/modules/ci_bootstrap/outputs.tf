@@ -1,5 +1,5 @@
 output "state_bucket_name" {
-  description = "S3 bucket of the environments' Terraform state (`bucket` in backend.hcl)."
+  description = "S3 bucket of the environment's Terraform state (`bucket` in backend.hcl)."
   value       = aws_s3_bucket.state.id
 }
 
@@ -9,7 +9,7 @@ output "state_bucket_arn" {
 }
 
 output "state_kms_key_arn" {
-  description = "KMS key that encrypts the state (`kms_key_id` in backend.hcl)."
+  description = "KMS key that encrypts the state and the saved plan artefacts (`kms_key_id` in backend.hcl)."
   value       = aws_kms_key.state.arn
 }
 
@@ -18,29 +18,37 @@ output "oidc_provider_arn" {
   value       = local.oidc_arn
 }
 
-output "plan_role_arns" {
-  description = "Read-only plan role per environment (repository variables `AWS_PLAN_ROLE_ARN_<ENV>`)."
-  value       = { for env, role in aws_iam_role.plan : env => role.arn }
+output "plan_role_arn" {
+  description = "Read-only plan role (repository variable `AWS_PLAN_ROLE_ARN_<ENV>`)."
+  value       = aws_iam_role.this["plan"].arn
 }
 
-output "apply_role_arns" {
-  description = "Apply role per environment (environment variable `AWS_APPLY_ROLE_ARN` of the GitHub environment)."
-  value       = { for env, role in aws_iam_role.apply : env => role.arn }
+output "push_role_arn" {
+  description = "Role that pushes the runtime image into this environment's repository (repository variable `AWS_PUSH_ROLE_ARN_<ENV>`)."
+  value       = aws_iam_role.this["push"].arn
+}
+
+output "apply_role_arn" {
+  description = "Apply role (environment variable `AWS_APPLY_ROLE_ARN` of the GitHub environment)."
+  value       = aws_iam_role.this["apply"].arn
 }
 
 output "permissions_boundary_arn" {
-  description = "Managed policy that bounds every deploy role."
+  description = "Managed policy that bounds the deploy roles."
   value       = aws_iam_policy.boundary.arn
 }
 
-output "backend_configs" {
-  description = "Per environment, the values of terraform/envs/<env>/backend.hcl."
+output "workload_boundary_arn" {
+  description = "Managed policy every role the environment's Terraform creates must carry (the env roots pass it to each module's `permissions_boundary`)."
+  value       = aws_iam_policy.workload_boundary.arn
+}
+
+output "backend_config" {
+  description = "The values of terraform/envs/<environment>/backend.hcl."
   value = {
-    for env in var.environments : env => {
-      bucket     = aws_s3_bucket.state.id
-      key        = "${var.state_key_prefix}/${env}/terraform.tfstate"
-      region     = local.region
-      kms_key_id = aws_kms_key.state.arn
-    }
+    bucket     = aws_s3_bucket.state.id
+    key        = "${var.state_key_prefix}/${var.environment}/terraform.tfstate"
+    region     = local.region
+    kms_key_id = aws_kms_key.state.arn
   }
 }

@@ -1,5 +1,5 @@
 variable "name" {
-  description = "Prefix of every resource this module creates, e.g. `agentcore-mcp` (roles `<name>-ci-<env>-plan|apply`)."
+  description = "Prefix of every resource this module creates, e.g. `agentcore-mcp` (roles `<name>-ci-<environment>-plan|apply|push`)."
   type        = string
 
   validation {
@@ -18,29 +18,39 @@ variable "github_repository" {
   }
 }
 
-variable "environments" {
-  description = "Deployment environments (GitHub environments of the same name) that get a plan role and an apply role in this account, e.g. [\"dev\"] or [\"dev\", \"prod\"]."
-  type        = set(string)
+variable "environment" {
+  description = "The one deployment environment of this AWS account (and the GitHub environment of the same name), e.g. `dev` or `prod`. One account per environment: Cognito pools, IoT certificates and AgentCore runtimes/gateways are created under generated ids, so only an account boundary keeps two environments apart."
+  type        = string
 
   validation {
-    condition     = length(var.environments) > 0 && alltrue([for e in var.environments : can(regex("^[a-z][a-z0-9]{1,15}$", e))])
-    error_message = "environments must be a non-empty set of short lowercase names (letters and digits, 2-16 characters)."
+    condition     = can(regex("^[a-z][a-z0-9]{1,15}$", var.environment))
+    error_message = "environment must be a short lowercase name (letters and digits, 2-16 characters)."
   }
 }
 
-variable "plan_refs" {
-  description = "Git refs (besides pull requests of the repository) whose workflows may assume the read-only plan roles."
-  type        = list(string)
-  default     = ["refs/heads/main"]
+variable "plan_from_pull_requests" {
+  description = "Let pull requests of the repository assume the read-only plan role. A plan reads the state and Cognito client secrets (DescribeUserPoolClient returns them, and Terraform needs it), so never for prod: prod plans only from `main`."
+  type        = bool
+  default     = false
 
   validation {
-    condition     = alltrue([for r in var.plan_refs : startswith(r, "refs/")])
-    error_message = "plan_refs must be full refs such as `refs/heads/main`."
+    condition     = !(var.plan_from_pull_requests && var.environment == "prod")
+    error_message = "prod is planned from main only: a pull request must never assume a prod role (plan_from_pull_requests = false)."
+  }
+}
+
+variable "runtime_repository_arn" {
+  description = "ECR repository of this environment's runtime image (the registry module's `repository_arn`): the push role may push there alone, the workload boundary lets runtimes pull from it alone."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:ecr:[a-z0-9-]+:[0-9]{12}:repository/[a-z0-9._/-]+$", var.runtime_repository_arn))
+    error_message = "runtime_repository_arn must be an ECR repository ARN."
   }
 }
 
 variable "state_bucket_name" {
-  description = "Name of the S3 bucket that holds every environment's Terraform state (globally unique)."
+  description = "Name of the S3 bucket that holds this account's Terraform state (globally unique)."
   type        = string
 
   validation {
@@ -50,7 +60,7 @@ variable "state_bucket_name" {
 }
 
 variable "state_key_prefix" {
-  description = "Prefix of the state object keys: environment `<env>` keeps its state under `<prefix>/<env>/` (see envs/*/backend.hcl.example)."
+  description = "Prefix of the state object keys: the environment keeps its state under `<prefix>/<environment>/` (see envs/*/backend.hcl.example)."
   type        = string
   default     = "agentcore-mcp"
 
@@ -61,7 +71,7 @@ variable "state_key_prefix" {
 }
 
 variable "managed_name_prefix" {
-  description = "Name prefix of the resources the environments create (`<prefix>-<env>…`, ECR `<prefix>/<env>/…`); the apply roles may only touch names under it. null = `name`."
+  description = "Name prefix of the resources the environment creates (`<prefix>-<environment>…`, runtimes `<prefix>_<environment>…`); the apply role may only touch names under it. null = `name`."
   type        = string
   default     = null
 }
@@ -95,7 +105,7 @@ variable "max_session_duration" {
 }
 
 variable "kms_deletion_window_days" {
-  description = "Waiting period before the state key is deleted after `terraform destroy` (the state is unreadable without it)."
+  description = "Waiting period before the state key is deleted once its deletion is scheduled (the state is unreadable without it)."
   type        = number
   default     = 30
 

@@ -1,5 +1,8 @@
 locals {
   tools = jsondecode(var.lambda_tools_json).tools
+  # gateway_contract's gateway.json: the separator and the length limit of `<target>___<tool>`.
+  rules     = jsondecode(var.gateway_rules_json)
+  separator = local.rules.target_separator
 }
 
 resource "aws_bedrockagentcore_gateway" "this" {
@@ -19,6 +22,27 @@ resource "aws_bedrockagentcore_gateway" "this" {
     }
   }
 
+  # One Lambda at both points (a gateway takes at most one REQUEST and one RESPONSE interceptor):
+  # REQUEST turns the verified token into the caller, RESPONSE hides tools from tools/list. It
+  # needs the raw Authorization header, hence pass_request_headers.
+  dynamic "interceptor_configuration" {
+    for_each = var.interceptor_lambda_arn == null ? [] : [1]
+
+    content {
+      interception_points = var.interceptor_points
+
+      interceptor {
+        lambda {
+          arn = var.interceptor_lambda_arn
+        }
+      }
+
+      input_configuration {
+        pass_request_headers = true
+      }
+    }
+  }
+
   tags = var.tags
 
   lifecycle {
@@ -27,6 +51,9 @@ resource "aws_bedrockagentcore_gateway" "this" {
       error_message = "AgentCore returned a gateway URL that is not https."
     }
   }
+
+  # The interceptor must be invocable before the gateway routes a first call through it.
+  depends_on = [aws_iam_role_policy.this, aws_lambda_permission.interceptor]
 }
 
 # The smart-home tools. The schema comes from the contract file, one inline_payload per tool, so
@@ -123,12 +150,63 @@ resource "aws_bedrockagentcore_gateway_target" "lambda" {
   depends_on = [aws_iam_role_policy.this, aws_lambda_permission.this]
 }
 
+# The accounting runtime as an MCP-server target: its tools join the gateway's list as
+# `accounting___<tool>`. The gateway signs in to the runtime with its own client-credentials token;
+# the interceptor adds the caller's verified token in the caller header.
+resource "aws_bedrockagentcore_oauth2_credential_provider" "runtime" {
+  count = local.runtime_target ? 1 : 0
+
+  name                       = local.runtime_provider_name
+  credential_provider_vendor = "CustomOauth2"
+
+  oauth2_provider_config {
+    custom_oauth2_provider_config {
+      # Write-only: the client secret reaches AgentCore Identity, never this state or the plan.
+      client_id_wo                  = var.runtime_oauth_client_id
+      client_secret_wo              = var.runtime_oauth_client_secret
+      client_credentials_wo_version = var.runtime_oauth_credentials_version
+
+      oauth_discovery {
+        discovery_url = var.discovery_url
+      }
+    }
+  }
+
+  tags = var.tags
+}
+
+resource "aws_bedrockagentcore_gateway_target" "runtime" {
+  count = local.runtime_target ? 1 : 0
+
+  name               = var.runtime_target_name
+  gateway_identifier = aws_bedrockagentcore_gateway.this.gateway_id
+  description        = "Accounting MCP server on AgentCore Runtime (per-user API tokens)"
+
+  credential_provider_configuration {
+    oauth {
+      provider_arn = aws_bedrockagentcore_oauth2_credential_provider.runtime[0].credential_provider_arn
+      grant_type   = "CLIENT_CREDENTIALS"
+      scopes       = var.runtime_oauth_scopes
+    }
+  }
+
+  target_configuration {
+    mcp {
+      mcp_server {
+        endpoint = var.runtime_endpoint
+      }
+    }
+  }
+
+  depends_on = [aws_iam_role_policy.this]
+}
+
 # Holds the organisation's accounting API key in AgentCore Identity's token vault. The key goes
 # through the write-only argument, so it is in neither the plan file nor the state.
 resource "aws_bedrockagentcore_api_key_credential_provider" "this" {
   count = var.enable_openapi_target ? 1 : 0
 
-  name               = "${var.name}-accounting-api-key"
+  name               = local.api_key_provider_name
   api_key_wo         = var.api_key
   api_key_wo_version = var.api_key_version
 

@@ -35,5 +35,24 @@ output "api_key_credential_provider_arn" {
 
 output "tool_names" {
   description = "Tool names as MCP clients see them (`<target>___<tool>`) for the Lambda target."
-  value       = [for t in local.tools : "${var.lambda_target_name}___${t.name}"]
+  value       = [for t in local.tools : "${var.lambda_target_name}${local.separator}${t.name}"]
+}
+
+output "runtime_target_id" {
+  description = "Id of the accounting runtime's MCP-server target; null without runtime_endpoint."
+  value       = try(aws_bedrockagentcore_gateway_target.runtime[0].target_id, null)
+}
+
+output "target_names" {
+  description = "Target names by kind (lambda, runtime, openapi); each prefixes its tools as `<target>___<tool>`."
+  value = {
+    lambda  = var.lambda_target_name
+    runtime = local.runtime_target ? var.runtime_target_name : null
+    openapi = var.enable_openapi_target ? var.openapi_target_name : null
+  }
+}
+
+output "runtime_oauth_provider_arn" {
+  description = "ARN of the OAuth2 credential provider the runtime target signs in with; null without runtime_endpoint."
+  value       = try(aws_bedrockagentcore_oauth2_credential_provider.runtime[0].credential_provider_arn, null)
 }

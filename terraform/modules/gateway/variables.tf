@@ -40,12 +40,121 @@ variable "allowed_client_ids" {
 }
 
 variable "lambda_function_arn" {
-  description = "ARN of the smart-home Lambda (smart_home module output `lambda_function_arn`); the gateway role may invoke this function and nothing else."
+  description = "Alias ARN of the smart-home Lambda (smart_home module output `lambda_alias_arn`): the target invokes a published version through it, never $LATEST; the gateway role may invoke it and the interceptor's alias, nothing else."
   type        = string
 
   validation {
-    condition     = can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]+$", var.lambda_function_arn))
-    error_message = "lambda_function_arn must be an unqualified Lambda function ARN (arn:<partition>:lambda:<region>:<account>:function:<name>)."
+    # Qualified by an alias: a name starting with a letter (a number would pin one version; $LATEST is what this forbids).
+    condition     = can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]+:[A-Za-z][A-Za-z0-9_-]*$", var.lambda_function_arn))
+    error_message = "lambda_function_arn must be an alias ARN (arn:<partition>:lambda:<region>:<account>:function:<name>:<alias>), not an unqualified ARN, a version or $LATEST."
+  }
+}
+
+variable "interceptor_lambda_arn" {
+  description = "Alias ARN of the interceptor Lambda (gateway_interceptor module output `alias_arn`), run at `interceptor_points` with the request headers; null for none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.interceptor_lambda_arn == null || can(regex("^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]+:[A-Za-z][A-Za-z0-9_-]*$", var.interceptor_lambda_arn))
+    error_message = "interceptor_lambda_arn must be an alias ARN (…:function:<name>:<alias>) or null."
+  }
+}
+
+variable "interceptor_points" {
+  description = "Where the interceptor runs: REQUEST (caller identity in, forged identity out), RESPONSE (tools/list filtered per caller)."
+  type        = list(string)
+  default     = ["REQUEST", "RESPONSE"]
+
+  validation {
+    condition     = length(var.interceptor_points) >= 1 && length(var.interceptor_points) <= 2 && alltrue([for p in var.interceptor_points : contains(["REQUEST", "RESPONSE"], p)]) && length(distinct(var.interceptor_points)) == length(var.interceptor_points)
+    error_message = "interceptor_points must be REQUEST and/or RESPONSE, each at most once."
+  }
+}
+
+variable "gateway_rules_json" {
+  description = "Content of gateway_contract's gateway.json (the env root passes `file(...)`): the target separator and the tool-name length limit."
+  type        = string
+
+  validation {
+    condition     = can(jsondecode(var.gateway_rules_json).target_separator) && can(jsondecode(var.gateway_rules_json).tool_name_max_length)
+    error_message = "gateway_rules_json must be gateway_contract's gateway.json (with target_separator and tool_name_max_length)."
+  }
+}
+
+variable "enable_runtime_target" {
+  description = "Add the accounting runtime as an MCP-server target (`runtime_target_name`) at `runtime_endpoint`. A flag of its own because the endpoint is known only after apply."
+  type        = bool
+  default     = false
+}
+
+variable "runtime_endpoint" {
+  description = "Invocation URL of the accounting runtime (accounting_runtime output `invocation_url`), required with enable_runtime_target."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = !var.enable_runtime_target || can(regex("^https://", var.runtime_endpoint))
+    error_message = "runtime_endpoint must be the runtime's https invocation URL when enable_runtime_target is true."
+  }
+}
+
+variable "runtime_target_name" {
+  description = "Name of the runtime target; its tools surface as `<name>___<tool>` (e.g. `accounting___list_contacts`)."
+  type        = string
+  default     = "accounting"
+
+  validation {
+    condition     = can(regex("^[0-9A-Za-z](-?[0-9A-Za-z])*$", var.runtime_target_name)) && length(var.runtime_target_name) <= 100
+    error_message = "runtime_target_name must be letters or digits, optionally separated by single hyphens, at most 100 characters."
+  }
+}
+
+variable "runtime_oauth_client_id" {
+  description = "The Gateway's client-credentials client (identity output `gateway_client_id`). Sent through a write-only argument."
+  type        = string
+  default     = null
+  ephemeral   = true
+}
+
+variable "runtime_oauth_client_secret" {
+  description = "Secret of that client (identity output `gateway_client_secret`). Sent through a write-only argument: neither in this module's state nor in the plan."
+  type        = string
+  default     = null
+  sensitive   = true
+  ephemeral   = true
+}
+
+variable "runtime_oauth_credentials_version" {
+  description = "Version of the client id/secret pair: bump it (or derive it from the client id) so a new pair reaches the credential provider."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.runtime_oauth_credentials_version >= 1 && floor(var.runtime_oauth_credentials_version) == var.runtime_oauth_credentials_version
+    error_message = "runtime_oauth_credentials_version must be a whole number, at least 1."
+  }
+}
+
+variable "runtime_oauth_scopes" {
+  description = "Scopes the Gateway requests for the runtime (identity output `gateway_scopes`)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = !var.enable_runtime_target || length(var.runtime_oauth_scopes) >= 1
+    error_message = "The runtime target needs at least one scope (identity output gateway_scopes)."
+  }
+}
+
+variable "permissions_boundary" {
+  description = "ARN of the permissions boundary the gateway's role carries (the pipeline may create roles only with it); null for none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.permissions_boundary == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:policy/.+$", var.permissions_boundary))
+    error_message = "permissions_boundary must be an IAM policy ARN or null."
   }
 }
 
@@ -60,6 +169,15 @@ variable "lambda_tools_json" {
       for t in try(jsondecode(var.lambda_tools_json).tools, []) : can(regex("^[A-Za-z0-9_-]{1,64}$", t.name))
     ])
     error_message = "lambda_tools_json must be JSON with a non-empty `tools` list; each tool needs name ([A-Za-z0-9_-]{1,64}), description and inputSchema.type."
+  }
+
+  validation {
+    # `<target>___<tool>` is what the model sees; AgentCore's limit is gateway.json's.
+    condition = alltrue([
+      for t in try(jsondecode(var.lambda_tools_json).tools, []) :
+      length("${var.lambda_target_name}${try(jsondecode(var.gateway_rules_json).target_separator, "___")}${t.name}") <= try(jsondecode(var.gateway_rules_json).tool_name_max_length, 64)
+    ])
+    error_message = "Every tool name with its target prefix (<lambda_target_name>___<tool>) must fit gateway.json's tool_name_max_length (64)."
   }
 }
 
@@ -96,13 +214,29 @@ variable "openapi_spec_json" {
 }
 
 variable "openapi_target_name" {
-  description = "Name of the OpenAPI target; tools surface as `<name>___<operationId>`."
+  description = "Name of the OpenAPI target; tools surface as `<name>___<operationId>` (`accounting-api___getContacts`), never under the runtime's prefix."
   type        = string
-  default     = "accounting"
+  default     = "accounting-api"
 
   validation {
     condition     = can(regex("^[0-9A-Za-z](-?[0-9A-Za-z])*$", var.openapi_target_name)) && length(var.openapi_target_name) <= 100
     error_message = "openapi_target_name must be letters or digits, optionally separated by single hyphens, at most 100 characters."
+  }
+
+  validation {
+    # Distinct prefixes: the optional OpenAPI target can never shadow a runtime or Lambda tool.
+    condition     = length(distinct([var.lambda_target_name, var.runtime_target_name, var.openapi_target_name])) == 3
+    error_message = "lambda_target_name, runtime_target_name and openapi_target_name must all differ (each prefixes its tools)."
+  }
+
+  validation {
+    condition = !var.enable_openapi_target || alltrue(flatten([
+      for path in values(try(jsondecode(var.openapi_spec_json).paths, {})) : [
+        for op in values(path) : length("${var.openapi_target_name}${try(jsondecode(var.gateway_rules_json).target_separator, "___")}${op.operationId}") <= try(jsondecode(var.gateway_rules_json).tool_name_max_length, 64)
+        if can(op.operationId)
+      ]
+    ]))
+    error_message = "Every OpenAPI operationId with its target prefix must fit gateway.json's tool_name_max_length (64)."
   }
 }
 

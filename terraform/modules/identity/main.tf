@@ -1,6 +1,7 @@
 locals {
   # Cognito names a custom scope "<resource server identifier>/<scope name>".
   automation_scope = "${var.resource_server_identifier}/${var.automation_scope_name}"
+  gateway_scope    = "${var.resource_server_identifier}/${var.gateway_scope_name}"
 
   # Pool ARNs read arn:<partition>:cognito-idp:<region>:<account>:userpool/<id>; taking the region
   # from there keeps the module free of the aws_region data source, whose attribute names differ
@@ -82,6 +83,11 @@ resource "aws_cognito_resource_server" "this" {
     scope_name        = var.automation_scope_name
     scope_description = "Call the MCP tools of this deployment without a person signing in"
   }
+
+  scope {
+    scope_name        = var.gateway_scope_name
+    scope_description = "The AgentCore Gateway reaching the accounting runtime on a caller's behalf"
+  }
 }
 
 # One confidential authorization-code client per interactive MCP client (Claude, Langdock, ...).
@@ -121,6 +127,43 @@ resource "aws_cognito_user_pool_client" "interactive" {
   depends_on = [aws_cognito_resource_server.this]
 }
 
+# The Gateway's outbound OAuth to the runtime (its MCP-server target): its own client and scope,
+# so the runtime can tell a Gateway token from every other one (MCP_RUNTIME_GATEWAY_CLIENT_IDS).
+resource "aws_cognito_user_pool_client" "gateway" {
+  name            = "${var.name}-gateway"
+  user_pool_id    = aws_cognito_user_pool.this.id
+  generate_secret = true
+
+  allowed_oauth_flows_user_pool_client = true
+  allowed_oauth_flows                  = ["client_credentials"]
+  allowed_oauth_scopes                 = [local.gateway_scope]
+  supported_identity_providers         = ["COGNITO"]
+
+  explicit_auth_flows           = ["ALLOW_REFRESH_TOKEN_AUTH"]
+  prevent_user_existence_errors = "ENABLED"
+  enable_token_revocation       = true
+
+  access_token_validity = var.m2m_access_token_validity_minutes
+
+  token_validity_units {
+    access_token  = "minutes"
+    id_token      = "minutes"
+    refresh_token = "days"
+  }
+
+  depends_on = [aws_cognito_resource_server.this]
+}
+
+# What a user may do travels as group membership in their access token (`cognito:groups`): a
+# home group per thing and the accounting writers (names from gateway_contract's gateway.json).
+resource "aws_cognito_user_group" "this" {
+  for_each = var.groups
+
+  name         = each.key
+  user_pool_id = aws_cognito_user_pool.this.id
+  description  = each.value
+}
+
 # Cognito rejects client_credentials together with code on one client, so automation gets its own.
 resource "aws_cognito_user_pool_client" "m2m" {
   name            = "${var.name}-automation"
@@ -129,7 +172,7 @@ resource "aws_cognito_user_pool_client" "m2m" {
 
   allowed_oauth_flows_user_pool_client = true
   allowed_oauth_flows                  = ["client_credentials"]
-  allowed_oauth_scopes                 = aws_cognito_resource_server.this.scope_identifiers
+  allowed_oauth_scopes                 = [local.automation_scope]
   supported_identity_providers         = ["COGNITO"]
 
   explicit_auth_flows           = ["ALLOW_REFRESH_TOKEN_AUTH"]

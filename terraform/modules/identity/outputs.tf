@@ -79,3 +79,29 @@ output "callback_urls" {
   description = "Registered callback URLs per interactive client name."
   value       = { for k, c in var.clients : k => c.callback_urls }
 }
+
+output "gateway_client_id" {
+  description = "Id of the Gateway's client-credentials client (its outbound OAuth to the runtime; the runtime's MCP_RUNTIME_GATEWAY_CLIENT_IDS)."
+  value       = aws_cognito_user_pool_client.gateway.id
+}
+
+output "gateway_client_secret" {
+  description = "Secret of the Gateway's client; it goes into the OAuth2 credential provider through write-only arguments."
+  value       = aws_cognito_user_pool_client.gateway.client_secret
+  sensitive   = true
+}
+
+output "gateway_scopes" {
+  description = "Scopes the Gateway's client requests (`[\"mcp/gateway\"]`)."
+  value       = [local.gateway_scope]
+}
+
+output "group_names" {
+  description = "The Cognito groups that carry rights (home-<thing>, accounting-writers)."
+  value       = sort(keys(aws_cognito_user_group.this))
+}
+
+output "interactive_client_ids" {
+  description = "Client ids of the interactive clients only (the interceptor's ALLOWED_CLIENT_IDS)."
+  value       = [for k in sort(keys(aws_cognito_user_pool_client.interactive)) : aws_cognito_user_pool_client.interactive[k].id]
+}

@@ -151,6 +151,28 @@ variable "automation_scope_name" {
   }
 }
 
+variable "gateway_scope_name" {
+  description = "Name of the custom scope of the Gateway's client (its token for the runtime)."
+  type        = string
+  default     = "gateway"
+
+  validation {
+    condition     = can(regex("^[\\x21\\x23-\\x2E\\x30-\\x5B\\x5D-\\x7E]{1,256}$", var.gateway_scope_name)) && var.gateway_scope_name != var.automation_scope_name
+    error_message = "gateway_scope_name must be 1-256 printable characters without spaces, '/', quotes or backslashes, and differ from automation_scope_name."
+  }
+}
+
+variable "groups" {
+  description = "Cognito groups to create, name => description: `home-<thing>` per home and `accounting-writers` (gateway_contract's gateway.json). Names are case-sensitive, at most 128 characters."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for g in keys(var.groups) : can(regex("^[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]{1,128}$", g))])
+    error_message = "Group names must be 1-128 characters without whitespace (Cognito's rule)."
+  }
+}
+
 variable "m2m_access_token_validity_minutes" {
   description = "Lifetime of access tokens issued to the client-credentials client (CI smoke tests, automation)."
   type        = number

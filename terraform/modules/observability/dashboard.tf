@@ -51,7 +51,7 @@ locals {
         type = "metric", x = 0, y = 12, width = 24, height = 6
         properties = {
           title = "Bridge heartbeats per period (0 = offline)", region = local.region, view = "timeSeries"
-          stat  = "SampleCount", period = var.alarm_period_seconds
+          stat  = "SampleCount", period = local.heartbeat_period
           metrics = [
             for thing in var.bridge_thing_names : [local.ns, "${local.heartbeat_metric}${thing}", { label = thing }]
           ]

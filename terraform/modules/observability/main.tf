@@ -6,6 +6,9 @@ locals {
   # `id` is the region name in aws 5 and 6 (`name` is deprecated in 6, `region` is new in 6).
   region = data.aws_region.current.id
 
+  # Every alarm notifies this environment's topic (and whatever else the caller adds).
+  alarm_actions = concat([aws_sns_topic.alarms.arn], var.alarm_actions)
+
   # Created here (with retention) or AgentCore's own; the metric filters need it either way.
   runtime_log_group = var.manage_runtime_log_group ? aws_cloudwatch_log_group.runtime[0].name : var.runtime_log_group_name
 
@@ -24,6 +27,51 @@ locals {
       errors    = var.lambda_filters.errors
     }
   }
+}
+
+# Where every alarm of the environment goes; subscribe e-mail addresses with `alarm_emails`, or
+# anything else SNS delivers to (chat webhooks via a Lambda, PagerDuty) outside this module.
+resource "aws_sns_topic" "alarms" {
+  #checkov:skip=CKV_AWS_26:CloudWatch cannot publish to a topic under the AWS-managed aws/sns key; alarm texts carry no secrets
+  name = "${var.name}-alarms"
+}
+
+data "aws_iam_policy_document" "alarms" {
+  statement {
+    sid       = "CloudWatchAlarmsOfThisEnvironment"
+    actions   = ["sns:Publish"]
+    resources = [aws_sns_topic.alarms.arn]
+
+    principals {
+      type        = "Service"
+      identifiers = ["cloudwatch.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = ["arn:${data.aws_partition.current.partition}:cloudwatch:${local.region}:${data.aws_caller_identity.current.account_id}:alarm:${var.name}-*"]
+    }
+  }
+}
+
+resource "aws_sns_topic_policy" "alarms" {
+  arn    = aws_sns_topic.alarms.arn
+  policy = data.aws_iam_policy_document.alarms.json
+}
+
+resource "aws_sns_topic_subscription" "alarm_emails" {
+  for_each = toset(var.alarm_emails)
+
+  topic_arn = aws_sns_topic.alarms.arn
+  protocol  = "email"
+  endpoint  = each.key
 }
 
 resource "aws_cloudwatch_log_group" "runtime" {
@@ -98,8 +146,8 @@ resource "aws_cloudwatch_metric_alarm" "tool_errors" {
   # No log line, no error: quiet periods are healthy.
   treat_missing_data = "notBreaching"
 
-  alarm_actions = var.alarm_actions
-  ok_actions    = var.alarm_actions
+  alarm_actions = local.alarm_actions
+  ok_actions    = local.alarm_actions
 }
 
 resource "aws_cloudwatch_query_definition" "this" {

@@ -42,3 +42,13 @@ output "budget_name" {
   description = "Name of the monthly cost budget (null when none)."
   value       = try(aws_budgets_budget.monthly[0].name, null)
 }
+
+output "alarm_topic_arn" {
+  description = "SNS topic every alarm of the environment notifies (subscribe with `alarm_emails` or out of band)."
+  value       = aws_sns_topic.alarms.arn
+}
+
+output "bridge_offline_after_seconds" {
+  description = "Silence after which a bridge's alarm fires: whole heartbeat periods (2 x presence.heartbeat_seconds, at least 60 s)."
+  value       = local.offline_periods * local.heartbeat_period
+}

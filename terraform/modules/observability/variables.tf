@@ -9,9 +9,8 @@ variable "name" {
 }
 
 variable "metric_namespace" {
-  description = "CloudWatch namespace of the metrics derived from logs and from the bridges' presence messages."
+  description = "CloudWatch namespace of the metrics derived from logs, the bridges' presence messages and the smart-home Lambda's EMF (`AgentCoreMcp/<env>`): it carries the environment, so one environment's alarms never count another's data."
   type        = string
-  default     = "AgentCoreMCP"
 
   validation {
     condition     = can(regex("^[a-zA-Z0-9._/#:-]{1,255}$", var.metric_namespace)) && !startswith(var.metric_namespace, "AWS/")
@@ -86,7 +85,7 @@ variable "tool_error_threshold" {
 }
 
 variable "alarm_period_seconds" {
-  description = "Period of the tool-error alarms and of the bridge heartbeat metric, in seconds. Must exceed the bridges' heartbeat interval (home_bridge default 60 s)."
+  description = "Period of the tool-error alarms, in seconds (the bridge alarm takes its period from heartbeat_seconds)."
   type        = number
   default     = 300
 
@@ -118,19 +117,57 @@ variable "presence_topic_prefix" {
   }
 }
 
-variable "bridge_offline_after_seconds" {
-  description = "How long a bridge may be silent (no heartbeat on its presence topic) before its alarm fires, in seconds."
+variable "heartbeat_seconds" {
+  description = "The bridges' heartbeat interval, naming.json `presence.heartbeat_seconds` (the env root reads the file): the alarm's period is the first multiple of 60 s covering two heartbeats."
   type        = number
-  default     = 900
+  default     = 30
+
+  validation {
+    condition     = var.heartbeat_seconds >= 1 && var.heartbeat_seconds <= 3600
+    error_message = "heartbeat_seconds must be between 1 and 3600."
+  }
+}
+
+variable "bridge_offline_after_seconds" {
+  description = "How long a bridge may be silent (no heartbeat on its presence topic) before its alarm fires, in seconds; rounded up to whole heartbeat periods."
+  type        = number
+  default     = 300
 
   validation {
     condition     = var.bridge_offline_after_seconds >= 60 && var.bridge_offline_after_seconds <= 86400
     error_message = "bridge_offline_after_seconds must be between 60 and 86400 (CloudWatch evaluates at most one day)."
   }
+
+  validation {
+    condition     = var.bridge_offline_after_seconds >= 2 * var.heartbeat_seconds
+    error_message = "bridge_offline_after_seconds must cover at least two heartbeats (naming.json: a bridge is 'not heard' after 2 x heartbeat_seconds)."
+  }
+}
+
+variable "alarm_emails" {
+  description = "E-mail addresses subscribed to the alarm topic (each confirms once by mail); empty: none."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for e in var.alarm_emails : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", e))])
+    error_message = "alarm_emails must be e-mail addresses."
+  }
+}
+
+variable "permissions_boundary" {
+  description = "ARN of the permissions boundary the heartbeat rule's role carries; null for none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.permissions_boundary == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:policy/.+$", var.permissions_boundary))
+    error_message = "permissions_boundary must be an IAM policy ARN or null."
+  }
 }
 
 variable "alarm_actions" {
-  description = "ARNs notified when an alarm fires or clears (SNS topics, typically)."
+  description = "Further ARNs notified when an alarm fires or clears, besides the module's own topic."
   type        = list(string)
   default     = []
 

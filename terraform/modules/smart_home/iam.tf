@@ -31,11 +31,11 @@ data "aws_iam_policy_document" "lambda" {
   }
 
   statement {
-    sid     = "ListNamedShadows"
+    sid     = "ListNamedShadowsOfTheseThings"
     effect  = "Allow"
     actions = ["iot:ListNamedShadowsForThing"]
-    # AWS IoT's action/resource table lists no resource type for this action ("All", `*`).
-    resources = ["*"]
+    # AWS's action table (Service Authorization Reference) gives it the `thing` resource type.
+    resources = [for t in local.thing_names : "${local.iot_arn}:thing/${t}"]
   }
 
   statement {
@@ -47,9 +47,10 @@ data "aws_iam_policy_document" "lambda" {
 }
 
 resource "aws_iam_role" "lambda" {
-  name               = "${local.function_name}-lambda"
-  assume_role_policy = data.aws_iam_policy_document.lambda_assume.json
-  tags               = var.tags
+  name                 = "${local.function_name}-lambda"
+  assume_role_policy   = data.aws_iam_policy_document.lambda_assume.json
+  permissions_boundary = var.permissions_boundary
+  tags                 = var.tags
 }
 
 resource "aws_iam_role_policy" "lambda" {
@@ -96,9 +97,10 @@ data "aws_iam_policy_document" "rules" {
 }
 
 resource "aws_iam_role" "rules" {
-  name               = "${var.name}-presence-rules"
-  assume_role_policy = data.aws_iam_policy_document.rules_assume.json
-  tags               = var.tags
+  name                 = "${var.name}-presence-rules"
+  assume_role_policy   = data.aws_iam_policy_document.rules_assume.json
+  permissions_boundary = var.permissions_boundary
+  tags                 = var.tags
 }
 
 resource "aws_iam_role_policy" "rules" {

@@ -1,7 +1,7 @@
 resource "aws_iot_thing" "bridge" {
-  for_each = var.homes
+  for_each = local.things
 
-  name = each.key
+  name = each.value
 }
 
 resource "aws_iot_certificate" "bridge" {
@@ -15,7 +15,7 @@ resource "aws_iot_certificate" "bridge" {
 resource "aws_iot_thing_principal_attachment" "bridge" {
   for_each = local.certificates
 
-  thing     = aws_iot_thing.bridge[each.value.thing].name
+  thing     = aws_iot_thing.bridge[each.value.home].name
   principal = aws_iot_certificate.bridge[each.key].arn
 }
 

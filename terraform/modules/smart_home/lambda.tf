@@ -23,14 +23,26 @@ resource "aws_lambda_function" "this" {
   architectures    = ["arm64"]
   timeout          = var.lambda_timeout_seconds
   memory_size      = var.lambda_memory_mb
+  # Every change publishes a version; the Gateway invokes the alias, never $LATEST.
+  publish = true
+
+  # SnapStart (Python 3.12+) restores published versions from a snapshot taken after init, so
+  # the import cost is paid once per version, not per cold start. See README for its caveats.
+  dynamic "snap_start" {
+    for_each = var.snap_start ? [1] : []
+    content {
+      apply_on = "PublishedVersions"
+    }
+  }
 
   environment {
     variables = {
-      IOT_DATA_ENDPOINT            = "https://${data.aws_iot_endpoint.ats.endpoint_address}"
-      THING_NAMES                  = join(",", local.thing_names)
-      COMMAND_WAIT_SECONDS         = tostring(var.command_wait_seconds)
-      POWERTOOLS_SERVICE_NAME      = "smart-home"
-      POWERTOOLS_METRICS_NAMESPACE = "SmartHome"
+      IOT_DATA_ENDPOINT       = "https://${data.aws_iot_endpoint.ats.endpoint_address}"
+      THING_NAMES             = join(",", local.thing_names)
+      COMMAND_WAIT_SECONDS    = tostring(var.command_wait_seconds)
+      POWERTOOLS_SERVICE_NAME = "smart-home"
+      # The one source of the namespace (carries the environment); the code sets none itself.
+      POWERTOOLS_METRICS_NAMESPACE = var.metric_namespace
       LOG_LEVEL                    = var.log_level
     }
   }
@@ -38,4 +50,12 @@ resource "aws_lambda_function" "this" {
   tags = var.tags
 
   depends_on = [aws_cloudwatch_log_group.lambda, aws_iam_role_policy.lambda]
+}
+
+# What the Gateway targets: moves to each newly published version on apply.
+resource "aws_lambda_alias" "live" {
+  name             = var.alias_name
+  description      = "The version the AgentCore Gateway invokes"
+  function_name    = aws_lambda_function.this.function_name
+  function_version = aws_lambda_function.this.version
 }

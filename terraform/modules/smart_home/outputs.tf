@@ -1,6 +1,18 @@
 output "lambda_function_arn" {
-  description = "ARN of the smart-home Lambda (the Gateway's Lambda target; the gateway module grants its role invoke)."
+  description = "Unqualified ARN of the smart-home Lambda."
   value       = aws_lambda_function.this.arn
+}
+
+output "lambda_alias_arn" {
+  description = "ARN of the `live` alias (the published version the Gateway's Lambda target invokes; the gateway module grants its role invoke on it)."
+  # Built from the configured names, so it is known at plan (the gateway's policy and counts
+  # depend on it); the reference to the alias keeps the dependency on its creation.
+  value = "arn:${data.aws_partition.current.partition}:lambda:${local.region}:${local.account_id}:function:${aws_lambda_function.this.function_name}:${aws_lambda_alias.live.name}"
+}
+
+output "lambda_version" {
+  description = "The published version the alias points at."
+  value       = aws_lambda_function.this.version
 }
 
 output "lambda_function_name" {
@@ -19,8 +31,13 @@ output "iot_endpoint" {
 }
 
 output "thing_names" {
-  description = "The bridges' thing names (MQTT client ids)."
+  description = "The bridges' thing names (`<name>-<home key>`; MQTT client ids; the homes `make user-add HOMES=…` assigns)."
   value       = local.thing_names
+}
+
+output "things" {
+  description = "Thing name per home key."
+  value       = local.things
 }
 
 output "certificate_ids" {
@@ -45,13 +62,8 @@ output "iot_policy_name" {
   value       = aws_iot_policy.bridge.name
 }
 
-output "presence_rule_name" {
-  description = "Name of the topic rule that turns a bridge's last will into `connected: false` in its presence shadow."
-  value       = aws_iot_topic_rule.presence["offline"].name
-}
-
 output "presence_rule_names" {
-  description = "All presence topic rules by purpose (offline, heartbeat, connected)."
+  description = "The presence topic rules by purpose: offline (last will -> connected false), heartbeat, connected (lifecycle event)."
   value       = { for k, r in aws_iot_topic_rule.presence : k => r.name }
 }
 

@@ -8,17 +8,17 @@ locals {
   presence_rules = {
     offline = {
       description = "Bridge last will (or clean goodbye): mark the bridge disconnected"
-      sql         = "SELECT false AS ${local.reported}.${local.presence_fields.connected}, floor(timestamp() / 1000) AS ${local.reported}.${local.presence_fields.disconnected_at} FROM '${local.presence_filter}' WHERE ${local.presence_fields.connected} = false"
+      sql         = "SELECT false AS ${local.reported}.${local.presence_fields.connected}, floor(timestamp() / 1000) AS ${local.reported}.${local.presence_fields.disconnected_at} FROM '${local.presence_filter}' WHERE ${local.presence_fields.connected} = false AND startswith(topic(${local.presence_thing_level}), '${local.own_thing_prefix}')"
       thing       = "$${topic(${local.presence_thing_level})}"
     }
     heartbeat = {
       description = "Bridge heartbeat: mark the bridge connected and stamp the heartbeat"
-      sql         = "SELECT true AS ${local.reported}.${local.presence_fields.connected}, floor(timestamp() / 1000) AS ${local.reported}.${local.presence_fields.heartbeat_at} FROM '${local.presence_filter}' WHERE ${local.presence_fields.connected} = true"
+      sql         = "SELECT true AS ${local.reported}.${local.presence_fields.connected}, floor(timestamp() / 1000) AS ${local.reported}.${local.presence_fields.heartbeat_at} FROM '${local.presence_filter}' WHERE ${local.presence_fields.connected} = true AND startswith(topic(${local.presence_thing_level}), '${local.own_thing_prefix}')"
       thing       = "$${topic(${local.presence_thing_level})}"
     }
     connected = {
       description = "IoT Core lifecycle event: stamp when the bridge (client id = thing name) connected"
-      sql         = "SELECT true AS ${local.reported}.${local.presence_fields.connected}, floor(timestamp / 1000) AS ${local.reported}.${local.presence_fields.connected_at} FROM '$aws/events/presence/connected/+'"
+      sql         = "SELECT true AS ${local.reported}.${local.presence_fields.connected}, floor(timestamp / 1000) AS ${local.reported}.${local.presence_fields.connected_at} FROM '$aws/events/presence/connected/+' WHERE startswith(clientId, '${local.own_thing_prefix}')"
       thing       = "$${clientId}"
     }
   }

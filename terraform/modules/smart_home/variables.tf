@@ -10,7 +10,7 @@ variable "name" {
 
 variable "homes" {
   description = <<-EOT
-    One entry per home bridge, keyed by its IoT thing name. `csr_pem` is the CSR made on the bridge
+    One entry per home bridge, keyed by a short home key; its IoT thing is `<name>-<key>`. `csr_pem` is the CSR made on the bridge
     (`python -m home_bridge keygen`), so the private key never reaches Terraform state.
     `next_csr_pem` adds a second certificate during a rotation (see docs/raspberry-pi.md); make it the
     new `csr_pem` and drop it once the bridge runs on the new certificate.
@@ -26,8 +26,10 @@ variable "homes" {
   }
 
   validation {
-    condition     = alltrue([for thing in keys(var.homes) : can(regex(jsondecode(var.naming_rules_json).thing_name_pattern, thing))])
-    error_message = "Every key of homes must be a valid thing name (naming.json thing_name_pattern: letters, digits, : _ -, at most 123 so that its Cognito group home-<thing> fits 128)."
+    # The thing is `<name>-<key>`: the whole name must match naming.json's pattern (at most 123
+    # characters, so that its Cognito group home-<thing> fits 128).
+    condition     = alltrue([for key in keys(var.homes) : can(regex("^[a-zA-Z0-9:_-]+$", key)) && can(regex(jsondecode(var.naming_rules_json).thing_name_pattern, "${var.name}-${key}"))])
+    error_message = "Every key of homes must be a home key (letters, digits, : _ -) whose thing name <name>-<key> matches naming.json thing_name_pattern (at most 123 characters)."
   }
 
   validation {
@@ -124,4 +126,42 @@ variable "tags" {
   description = "Tags for every taggable resource (merged with the provider's default_tags)."
   type        = map(string)
   default     = {}
+}
+
+variable "metric_namespace" {
+  description = "CloudWatch namespace of the Lambda's EMF metrics (POWERTOOLS_METRICS_NAMESPACE), e.g. `AgentCoreMcp/dev`: it carries the environment, so two environments' alarms never see each other's errors."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9._/#:-]{1,255}$", var.metric_namespace)) && !startswith(var.metric_namespace, "AWS/")
+    error_message = "metric_namespace must be 1-255 characters of letters, digits or . _ / # : - and must not start with AWS/."
+  }
+}
+
+variable "alias_name" {
+  description = "Name of the alias the Gateway invokes; it follows every published version."
+  type        = string
+  default     = "live"
+
+  validation {
+    condition     = can(regex("^[a-zA-Z][a-zA-Z0-9_-]{0,127}$", var.alias_name))
+    error_message = "alias_name must start with a letter (a numeric alias would read as a version) and hold letters, digits, - or _."
+  }
+}
+
+variable "snap_start" {
+  description = "SnapStart on published versions (python3.12+): cold starts restore a snapshot taken after init instead of importing again."
+  type        = bool
+  default     = true
+}
+
+variable "permissions_boundary" {
+  description = "ARN of the permissions boundary every role of this module carries (the pipeline's apply role may create roles only with it); null for none."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.permissions_boundary == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:policy/.+$", var.permissions_boundary))
+    error_message = "permissions_boundary must be an IAM policy ARN or null."
+  }
 }

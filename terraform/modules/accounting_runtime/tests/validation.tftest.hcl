@@ -70,6 +70,55 @@ run "static_mode_reads_shared_secret_under_prefix" {
   }
 }
 
+run "gateway_client_and_caller_header_reach_the_runtime" {
+  command = plan
+
+  variables {
+    gateway_client_ids = ["gatewayclient789"]
+    request_headers    = ["X-Amzn-Bedrock-AgentCore-Runtime-Custom-Caller"]
+  }
+
+  assert {
+    condition     = toset(aws_bedrockagentcore_agent_runtime.this.authorizer_configuration[0].custom_jwt_authorizer[0].allowed_clients) == toset(["clientclaude123", "clientci456", "gatewayclient789"])
+    error_message = "the Gateway's client must pass the runtime's authorizer"
+  }
+
+  assert {
+    condition     = aws_bedrockagentcore_agent_runtime.this.environment_variables["MCP_RUNTIME_GATEWAY_CLIENT_IDS"] == "gatewayclient789"
+    error_message = "the server learns which client is the Gateway"
+  }
+
+  assert {
+    condition     = aws_bedrockagentcore_agent_runtime.this.request_header_configuration[0].request_header_allowlist == toset(["Authorization", "X-Amzn-Bedrock-AgentCore-Runtime-Custom-Caller"])
+    error_message = "Authorization and the caller header are allowlisted"
+  }
+
+  assert {
+    condition     = aws_iam_role.this.name == "accounting-mcp-test-runtime"
+    error_message = "the role is named with hyphens, inside the pipeline's agentcore-mcp-<env>-* grant"
+  }
+}
+
+run "rejects_other_amzn_headers" {
+  command = plan
+
+  variables {
+    request_headers = ["X-Amzn-Trace-Id"]
+  }
+
+  expect_failures = [var.request_headers]
+}
+
+run "rejects_non_policy_boundary" {
+  command = plan
+
+  variables {
+    permissions_boundary = "arn:aws:iam::123456789012:role/x"
+  }
+
+  expect_failures = [var.permissions_boundary]
+}
+
 run "image_by_digest_is_accepted" {
   command = plan
 

@@ -25,10 +25,11 @@ override_data {
 }
 
 variables {
-  name              = "agentcore-mcp"
-  github_repository = "example-org/agentcore-mcp"
-  environments      = ["dev", "prod"]
-  state_bucket_name = "example-org-agentcore-mcp-tfstate"
+  name                   = "agentcore-mcp"
+  github_repository      = "example-org/agentcore-mcp"
+  environment            = "prod"
+  runtime_repository_arn = "arn:aws:ecr:eu-central-1:123456789012:repository/agentcore-mcp/prod/mcp-runtime"
+  state_bucket_name      = "example-org-agentcore-mcp-tfstate"
 }
 
 run "state_bucket_is_versioned_and_kms_encrypted" {
@@ -55,17 +56,17 @@ run "state_bucket_is_versioned_and_kms_encrypted" {
   }
 }
 
-run "one_plan_and_one_apply_role_per_environment" {
+run "plan_push_and_apply_roles_of_the_one_environment" {
   command = plan
 
   assert {
-    condition     = toset(keys(aws_iam_role.plan)) == toset(["dev", "prod"]) && toset(keys(aws_iam_role.apply)) == toset(["dev", "prod"])
-    error_message = "each environment needs a plan role and an apply role"
+    condition     = [for k in ["plan", "push", "apply"] : aws_iam_role.this[k].name] == ["agentcore-mcp-ci-prod-plan", "agentcore-mcp-ci-prod-push", "agentcore-mcp-ci-prod-apply"]
+    error_message = "roles are named <name>-ci-<env>-plan|push|apply"
   }
 
   assert {
-    condition     = aws_iam_role.apply["prod"].name == "agentcore-mcp-ci-prod-apply"
-    error_message = "apply roles are named <name>-ci-<env>-apply"
+    condition     = aws_iam_policy.workload_boundary.name == "agentcore-mcp-ci-prod-workload-boundary"
+    error_message = "the workload boundary lives under <name>-ci-*, which the deploy boundary protects"
   }
 
   assert {
@@ -98,14 +99,40 @@ run "apply_role_trusts_only_its_github_environment" {
   }
 
   assert {
-    condition     = jsondecode(data.aws_iam_policy_document.apply_trust["prod"].json).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] == "repo:example-org/agentcore-mcp:environment:prod"
+    condition     = jsondecode(data.aws_iam_policy_document.trust["apply"].json).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] == "repo:example-org/agentcore-mcp:environment:prod"
     error_message = "the prod apply role must trust only the prod environment of this repository"
   }
 
   assert {
-    condition     = contains(jsondecode(data.aws_iam_policy_document.plan_trust.json).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"], "repo:example-org/agentcore-mcp:pull_request")
-    error_message = "the plan roles must trust pull requests of this repository"
+    condition     = jsondecode(data.aws_iam_policy_document.trust["plan"].json).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"] == "repo:example-org/agentcore-mcp:ref:refs/heads/main"
+    error_message = "the prod plan role must trust main alone, never a pull request"
   }
+}
+
+run "dev_plans_from_pull_requests_when_allowed" {
+  command = plan
+
+  variables {
+    environment             = "dev"
+    plan_from_pull_requests = true
+    create_oidc_provider    = false
+    oidc_provider_arn       = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+  }
+
+  assert {
+    condition     = contains(jsondecode(data.aws_iam_policy_document.trust["plan"].json).Statement[0].Condition.StringEquals["token.actions.githubusercontent.com:sub"], "repo:example-org/agentcore-mcp:pull_request")
+    error_message = "dev's plan role trusts pull requests when plan_from_pull_requests is set"
+  }
+}
+
+run "rejects_pull_request_plans_of_prod" {
+  command = plan
+
+  variables {
+    plan_from_pull_requests = true
+  }
+
+  expect_failures = [var.plan_from_pull_requests]
 }
 
 run "rejects_missing_existing_oidc_provider" {
@@ -132,10 +159,10 @@ run "rejects_invalid_environment_name" {
   command = plan
 
   variables {
-    environments = ["Dev-1"]
+    environment = "Dev-1"
   }
 
-  expect_failures = [var.environments]
+  expect_failures = [var.environment]
 }
 
 run "rejects_invalid_bucket_name" {
@@ -178,14 +205,14 @@ run "rejects_short_kms_window" {
   expect_failures = [var.kms_deletion_window_days]
 }
 
-run "rejects_relative_plan_refs" {
+run "rejects_non_ecr_repository" {
   command = plan
 
   variables {
-    plan_refs = ["main"]
+    runtime_repository_arn = "arn:aws:s3:::bucket"
   }
 
-  expect_failures = [var.plan_refs]
+  expect_failures = [var.runtime_repository_arn]
 }
 
 run "rejects_slash_in_state_key_prefix" {

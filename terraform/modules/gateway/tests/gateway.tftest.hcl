@@ -13,9 +13,10 @@ variables {
   name                = "agentcore-mcp-test"
   discovery_url       = "https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_TEST/.well-known/openid-configuration"
   allowed_client_ids  = ["claudeclient", "langdockclient", "m2mclient"]
-  lambda_function_arn = "arn:aws:lambda:eu-central-1:123456789012:function:agentcore-mcp-test-home"
+  lambda_function_arn = "arn:aws:lambda:eu-central-1:123456789012:function:agentcore-mcp-test-home:live"
   lambda_tools_json   = file("../../tests/fixtures/nested_tools.json")
   openapi_spec_json   = file("../../../openapi/accounting.gateway.json")
+  gateway_rules_json  = file("../../../packages/gateway_contract/src/gateway_contract/gateway.json")
 }
 
 run "authorizer_accepts_exactly_the_identity_clients" {
@@ -61,9 +62,109 @@ run "openapi_target_is_off_by_default" {
   }
 
   assert {
-    condition     = aws_lambda_permission.this.function_name == var.lambda_function_arn && aws_lambda_permission.this.action == "lambda:InvokeFunction"
-    error_message = "the Lambda permission must grant invoke on the smart-home function"
+    condition     = aws_lambda_permission.this.function_name == "agentcore-mcp-test-home" && aws_lambda_permission.this.qualifier == "live" && aws_lambda_permission.this.action == "lambda:InvokeFunction"
+    error_message = "the Lambda permission must grant invoke on the smart-home function's alias"
   }
+
+  assert {
+    condition     = length(aws_bedrockagentcore_gateway.this.interceptor_configuration) == 0 && length(aws_bedrockagentcore_gateway_target.runtime) == 0
+    error_message = "no interceptor and no runtime target unless given"
+  }
+}
+
+run "interceptor_at_both_points_with_headers" {
+  command = plan
+
+  variables {
+    interceptor_lambda_arn = "arn:aws:lambda:eu-central-1:123456789012:function:agentcore-mcp-test-gateway-interceptor:live"
+  }
+
+  assert {
+    condition     = aws_bedrockagentcore_gateway.this.interceptor_configuration[0].interception_points == toset(["REQUEST", "RESPONSE"])
+    error_message = "the interceptor runs for requests and responses"
+  }
+
+  assert {
+    condition     = aws_bedrockagentcore_gateway.this.interceptor_configuration[0].input_configuration[0].pass_request_headers
+    error_message = "the interceptor needs the raw Authorization header"
+  }
+
+  assert {
+    condition     = aws_bedrockagentcore_gateway.this.interceptor_configuration[0].interceptor[0].lambda[0].arn == var.interceptor_lambda_arn
+    error_message = "the interceptor is the given alias"
+  }
+
+  assert {
+    condition     = aws_lambda_permission.interceptor[0].qualifier == "live"
+    error_message = "the gateway role may invoke the interceptor's alias"
+  }
+}
+
+run "runtime_as_mcp_server_target_with_oauth" {
+  command = plan
+
+  variables {
+    enable_runtime_target       = true
+    runtime_endpoint            = "https://bedrock-agentcore.eu-central-1.amazonaws.com/runtimes/arn%3Aaws%3Abedrock-agentcore%3Aeu-central-1%3A123456789012%3Aruntime%2Fagentcore_mcp_test-abc/invocations?qualifier=DEFAULT"
+    runtime_oauth_client_id     = "gatewayclient"
+    runtime_oauth_client_secret = "not-a-real-secret"
+    runtime_oauth_scopes        = ["mcp/gateway"]
+  }
+
+  assert {
+    condition     = aws_bedrockagentcore_gateway_target.runtime[0].name == "accounting" && aws_bedrockagentcore_gateway_target.runtime[0].target_configuration[0].mcp[0].mcp_server[0].endpoint == var.runtime_endpoint
+    error_message = "the runtime is the `accounting` MCP-server target"
+  }
+
+  assert {
+    condition     = aws_bedrockagentcore_gateway_target.runtime[0].credential_provider_configuration[0].oauth[0].grant_type == "CLIENT_CREDENTIALS" && aws_bedrockagentcore_gateway_target.runtime[0].credential_provider_configuration[0].oauth[0].scopes == toset(["mcp/gateway"])
+    error_message = "the gateway signs in to the runtime with client credentials and its own scope"
+  }
+
+  assert {
+    condition     = aws_bedrockagentcore_oauth2_credential_provider.runtime[0].oauth2_provider_config[0].custom_oauth2_provider_config[0].client_secret == null && aws_bedrockagentcore_oauth2_credential_provider.runtime[0].oauth2_provider_config[0].custom_oauth2_provider_config[0].client_secret_wo == null
+    error_message = "the client secret travels only through the write-only argument"
+  }
+}
+
+run "rejects_openapi_target_under_the_runtime_prefix" {
+  command = plan
+
+  variables {
+    openapi_target_name = "accounting"
+  }
+
+  expect_failures = [var.openapi_target_name]
+}
+
+run "rejects_tool_names_over_the_limit" {
+  command = plan
+
+  variables {
+    lambda_target_name = "a-very-long-target-name-that-leaves-no-room-for-tools"
+  }
+
+  expect_failures = [var.lambda_tools_json]
+}
+
+run "rejects_latest_qualifier" {
+  command = plan
+
+  variables {
+    lambda_function_arn = "arn:aws:lambda:eu-central-1:123456789012:function:home:$LATEST"
+  }
+
+  expect_failures = [var.lambda_function_arn]
+}
+
+run "rejects_unqualified_interceptor" {
+  command = plan
+
+  variables {
+    interceptor_lambda_arn = "arn:aws:lambda:eu-central-1:123456789012:function:interceptor"
+  }
+
+  expect_failures = [var.interceptor_lambda_arn]
 }
 
 run "both_targets_when_enabled" {
@@ -150,11 +251,11 @@ run "rejects_no_clients" {
   expect_failures = [var.allowed_client_ids]
 }
 
-run "rejects_qualified_lambda_arn" {
+run "rejects_unqualified_lambda_arn" {
   command = plan
 
   variables {
-    lambda_function_arn = "arn:aws:lambda:eu-central-1:123456789012:function:home:live"
+    lambda_function_arn = "arn:aws:lambda:eu-central-1:123456789012:function:home"
   }
 
   expect_failures = [var.lambda_function_arn]

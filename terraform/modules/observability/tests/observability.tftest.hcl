@@ -29,6 +29,7 @@ variables {
   runtime_log_group_name = "/aws/bedrock-agentcore/runtimes/agentcore_mcp_test-abc123-DEFAULT"
   lambda_function_name   = "agentcore-mcp-test-home"
   lambda_log_group_name  = "/aws/lambda/agentcore-mcp-test-home"
+  metric_namespace       = "AgentCoreMcp/test"
 }
 
 run "defaults_manage_runtime_retention_and_alarm_on_both_paths" {
@@ -75,12 +76,12 @@ run "bridge_heartbeat_rule_and_alarms_on_plan_moto_lacks_iot_tagging" {
   command = plan
 
   variables {
-    bridge_thing_names = ["home", "cabin"]
+    bridge_thing_names = ["agentcore-mcp-test-home", "agentcore-mcp-test-cabin"]
   }
 
   assert {
-    condition     = aws_iot_topic_rule.heartbeat[0].sql == "SELECT connected FROM 'home/+/presence' WHERE connected = true"
-    error_message = "only heartbeats (connected = true) on the presence topic are counted"
+    condition     = aws_iot_topic_rule.heartbeat[0].sql == "SELECT connected FROM 'home/+/presence' WHERE connected = true AND startswith(topic(2), 'agentcore-mcp-test-')"
+    error_message = "only heartbeats (connected = true) of this environment's things are counted"
   }
 
   assert {
@@ -89,17 +90,17 @@ run "bridge_heartbeat_rule_and_alarms_on_plan_moto_lacks_iot_tagging" {
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.bridge_offline["cabin"].metric_name == "BridgeHeartbeat-cabin"
+    condition     = aws_cloudwatch_metric_alarm.bridge_offline["agentcore-mcp-test-cabin"].metric_name == "BridgeHeartbeat-agentcore-mcp-test-cabin"
     error_message = "each home's alarm watches its own thing's heartbeat metric"
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.bridge_offline["home"].evaluation_periods * aws_cloudwatch_metric_alarm.bridge_offline["home"].period == 900
-    error_message = "the alarm fires after 900 s of silence by default"
+    condition     = aws_cloudwatch_metric_alarm.bridge_offline["agentcore-mcp-test-home"].period == 60 && aws_cloudwatch_metric_alarm.bridge_offline["agentcore-mcp-test-home"].evaluation_periods == 5
+    error_message = "30 s heartbeats: 60 s periods (two heartbeats each), five silent periods fire the alarm"
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.bridge_offline["home"].treat_missing_data == "breaching"
+    condition     = aws_cloudwatch_metric_alarm.bridge_offline["agentcore-mcp-test-home"].treat_missing_data == "breaching"
     error_message = "missing heartbeats must count as offline"
   }
 
@@ -107,6 +108,56 @@ run "bridge_heartbeat_rule_and_alarms_on_plan_moto_lacks_iot_tagging" {
     condition     = aws_iot_topic_rule.heartbeat[0].name == "agentcore_mcp_test_bridge_heartbeat"
     error_message = "IoT rule names allow no hyphens"
   }
+}
+
+run "heartbeat_interval_sets_the_alarm_period" {
+  command = plan
+
+  variables {
+    bridge_thing_names = ["agentcore-mcp-test-home"]
+    heartbeat_seconds  = 90
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.bridge_offline["agentcore-mcp-test-home"].period == 180 && aws_cloudwatch_metric_alarm.bridge_offline["agentcore-mcp-test-home"].evaluation_periods == 2
+    error_message = "two 90 s heartbeats make a 180 s period; 300 s of silence round up to two periods"
+  }
+}
+
+run "every_alarm_notifies_the_topic" {
+  command = plan
+
+  variables {
+    bridge_thing_names = ["agentcore-mcp-test-home"]
+    alarm_emails       = ["ops@example.com"]
+  }
+
+  override_resource {
+    target          = aws_sns_topic.alarms
+    override_during = plan
+    values          = { arn = "arn:aws:sns:eu-central-1:123456789012:agentcore-mcp-test-alarms" }
+  }
+
+  assert {
+    condition     = aws_sns_topic.alarms.name == "agentcore-mcp-test-alarms" && aws_sns_topic_subscription.alarm_emails["ops@example.com"].protocol == "email"
+    error_message = "one topic per environment, e-mail subscriptions optional"
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.tool_errors["runtime"].alarm_actions == toset(["arn:aws:sns:eu-central-1:123456789012:agentcore-mcp-test-alarms"]) && aws_cloudwatch_metric_alarm.bridge_offline["agentcore-mcp-test-home"].ok_actions == toset(["arn:aws:sns:eu-central-1:123456789012:agentcore-mcp-test-alarms"])
+    error_message = "every alarm notifies the topic when it fires and clears"
+  }
+}
+
+run "rejects_offline_threshold_below_two_heartbeats" {
+  command = plan
+
+  variables {
+    heartbeat_seconds            = 60
+    bridge_offline_after_seconds = 90
+  }
+
+  expect_failures = [var.bridge_offline_after_seconds]
 }
 
 # moto has no logs:PutQueryDefinition: the saved queries are checked on the plan.

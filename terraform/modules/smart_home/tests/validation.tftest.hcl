@@ -27,6 +27,7 @@ variables {
     home-berlin = { csr_pem = "-----BEGIN CERTIFICATE REQUEST-----\nMIIBtest\n-----END CERTIFICATE REQUEST-----\n" }
   }
   lambda_zip_path   = "tests/fixtures/lambda.zip"
+  metric_namespace  = "AgentCoreMcp/test"
   naming_rules_json = file("../../../packages/smarthome_contract/src/smarthome_contract/naming.json")
 }
 
@@ -39,8 +40,28 @@ run "defaults_plan_arm64_lambda_and_one_certificate" {
   }
 
   assert {
-    condition     = aws_lambda_function.this.environment[0].variables.THING_NAMES == "home-berlin"
-    error_message = "THING_NAMES must list the homes"
+    condition     = aws_lambda_function.this.environment[0].variables.THING_NAMES == "agentcore-mcp-test-home-berlin"
+    error_message = "THING_NAMES must list the homes' things, named <name>-<home key>"
+  }
+
+  assert {
+    condition     = aws_iot_thing.bridge["home-berlin"].name == "agentcore-mcp-test-home-berlin"
+    error_message = "a home's thing carries the environment's name"
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.environment[0].variables.POWERTOOLS_METRICS_NAMESPACE == "AgentCoreMcp/test"
+    error_message = "the metric namespace comes from the module input alone"
+  }
+
+  assert {
+    condition     = aws_lambda_function.this.publish && aws_lambda_alias.live.name == "live" && aws_lambda_function.this.snap_start[0].apply_on == "PublishedVersions"
+    error_message = "versions are published, SnapStart applies to them, the Gateway's alias follows them"
+  }
+
+  assert {
+    condition     = alltrue([for r in aws_iot_topic_rule.presence : strcontains(r.sql, "startswith(") && strcontains(r.sql, "'agentcore-mcp-test-')")])
+    error_message = "every presence rule acts on this environment's things only"
   }
 
   assert {
@@ -83,6 +104,32 @@ run "rejects_bad_name" {
     name = "has spaces"
   }
   expect_failures = [var.name]
+}
+
+run "rejects_thing_name_over_123_characters" {
+  command = plan
+  variables {
+    homes = {
+      (join("", [for i in range(110) : "h"])) = { csr_pem = "-----BEGIN CERTIFICATE REQUEST-----\nx\n-----END CERTIFICATE REQUEST-----\n" }
+    }
+  }
+  expect_failures = [var.homes]
+}
+
+run "rejects_numeric_alias" {
+  command = plan
+  variables {
+    alias_name = "1"
+  }
+  expect_failures = [var.alias_name]
+}
+
+run "rejects_aws_metric_namespace" {
+  command = plan
+  variables {
+    metric_namespace = "AWS/Lambda"
+  }
+  expect_failures = [var.metric_namespace]
 }
 
 run "rejects_no_homes" {
