@@ -136,6 +136,13 @@ def test_an_error_never_echoes_the_input() -> None:
     assert len(str(err.value)) < 400
 
 
+@pytest.mark.parametrize("name", ["a\nb", "a\u2028b", "a\x85b", "a\rb"])
+def test_an_unknown_argument_name_stays_on_one_line(name: str) -> None:
+    with pytest.raises(InvalidArgumentsError) as err:
+        parse_arguments("turn_on", {name: 1})
+    assert len(str(err.value).splitlines()) == 1
+
+
 def test_unknown_tool_lists_known_ones() -> None:
     with pytest.raises(UnknownToolError, match="Known tools: list_devices, get_status"):
         parse_arguments("open_garage", {})

@@ -1,5 +1,7 @@
-"""End to end on one machine: the real handler (boto3 -> local IoT Core REST) and a real bridge
-process (``python -m home_bridge run``) on the same local IoT Core, with the simulated bulb."""
+"""End to end on one machine: the real handler (botocore -> local IoT Core REST) and a real bridge
+process (``python -m home_bridge run``) on the same local IoT Core, with the simulated bulb.
+
+The calls carry the caller the Gateway's request interceptor adds (``_caller``)."""
 
 from __future__ import annotations
 
@@ -79,17 +81,21 @@ def bridge_process(
 
 
 @pytest.fixture
-def tool(iot_core: Any, monkeypatch: pytest.MonkeyPatch, gateway_context) -> Callable[..., Any]:
+def tool(
+    iot_core: Any, monkeypatch: pytest.MonkeyPatch, gateway_context, caller_for
+) -> Callable[..., Any]:
     monkeypatch.setenv("IOT_DATA_ENDPOINT", iot_core.rest_endpoint)
     monkeypatch.setenv("THING_NAMES", THING)
-    monkeypatch.setenv("COMMAND_WAIT_SECONDS", "3")
+    monkeypatch.setenv("COMMAND_WAIT_SECONDS", "2")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-central-1")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     handler_module.smart_home.cache_clear()
 
+    caller = caller_for(THING).as_argument()
+
     def call(name: str, **arguments: Any) -> dict[str, Any]:
-        return handler_module.handler(arguments, gateway_context(name))
+        return handler_module.handler({**arguments, "_caller": caller}, gateway_context(name))
 
     yield call
     handler_module.smart_home.cache_clear()
@@ -120,6 +126,7 @@ def test_command_flow_through_bridge_outage(bridge_process, tool, tmp_path: Path
 
     off = tool("turn_off")
     assert off["status"] == "stored", off
+    assert off["reason"] == "offline"
     assert "will apply when the home bridge reconnects (offline since" in off["message"]
 
     bridge_process()
@@ -132,11 +139,31 @@ def test_command_flow_through_bridge_outage(bridge_process, tool, tmp_path: Path
     assert json.loads((tmp_path / "bulb.json").read_text())["device_on"] is False
 
 
+def test_a_frozen_bridge_never_confirms(bridge_process, tool) -> None:
+    # Issue 14's reproduction at the Lambda: the report says "on" (true once, now stale), the
+    # bridge is frozen (SIGSTOP: no last will, heartbeat still fresh), and turn_on must not be
+    # answered "done" from that stale report.
+    bridge = bridge_process()
+    until(lambda: tool("list_devices").get("devices"), "bridge published its bulb")
+    assert tool("turn_on", device="Bedroom")["status"] == "done"
+    bridge.send_signal(signal.SIGSTOP)
+    try:
+        for name in ("turn_off", "turn_on"):
+            answer = tool(name, device="Bedroom")
+            assert answer["status"] == "stored", (name, answer)
+            assert answer["reason"] == "not_confirmed"
+        assert tool("get_status")["pending"] == {"on": True}
+    finally:
+        bridge.send_signal(signal.SIGCONT)
+
+
 BAD_CALLS = [
     ("set_brightness", {"brightness": 0}, "greater than or equal to 1"),
     ("set_brightness", {"brightness": 101}, "less than or equal to 100"),
     ("set_brightness", {"brightness": "50"}, "valid integer"),
-    ("turn_on", {"device": "garage"}, "No device called 'garage'"),
+    ("turn_on", {"device": "garage"}, "No device called 'garage' in your homes"),
+    ("turn_on", {"device": "../bulb-1\r\n"}, "No device called"),
+    ("turn_on", {"device": None}, "valid string"),
     ("open_garage", {}, "Unknown tool"),
 ]
 

@@ -173,7 +173,9 @@ def describe_validation_error(exc: ValidationError) -> str:
     problems = []
     for err in exc.errors(include_url=False, include_input=False):
         where = ".".join(str(part) for part in err["loc"]) or "arguments"
-        if len(where) > 64:  # an unknown argument's name is the caller's text
+        # An unknown argument's name is the caller's text: printable, short, one line.
+        where = "".join(c if c.isprintable() else "?" for c in where)
+        if len(where) > 64:
             where = where[:64] + "..."
         message = "unknown argument" if err["type"] == "extra_forbidden" else err["msg"]
         problems.append(f"{where}: {message}")
