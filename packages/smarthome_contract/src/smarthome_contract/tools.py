@@ -33,9 +33,13 @@ ANSWER = (
 
 
 class ToolInput(BaseModel):
-    """Base of every tool's arguments: strict types, no unknown arguments."""
+    """Base of every tool's arguments: strict types, no unknown arguments.
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    ``defer_build``: a cold Lambda builds the validator of the one tool it is called for, on
+    that call, instead of all of them at import.
+    """
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 
 class ListDevicesInput(ToolInput):
@@ -183,12 +187,13 @@ def describe_validation_error(exc: ValidationError) -> str:
 
 
 # --- tools.json: the file Terraform and the local gateway read --------------------------------
+# (defer_build: the Lambda never reads the file, so it never builds these validators)
 
 
 class PropertySchema(BaseModel):
     """One tool argument: a scalar with a description (what a ``property`` block can express)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     type: Literal["string", "integer", "number", "boolean"]
     description: str = Field(min_length=1)
@@ -197,7 +202,7 @@ class PropertySchema(BaseModel):
 class InputSchema(BaseModel):
     """A tool's arguments: a flat object of scalar properties."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     type: Literal["object"]
     properties: dict[str, PropertySchema]
@@ -207,7 +212,7 @@ class InputSchema(BaseModel):
 class ToolDefinition(BaseModel):
     """One MCP-style tool definition as written in ``tools.json``."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
     name: str = Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")
     description: str = Field(min_length=1)
@@ -217,7 +222,7 @@ class ToolDefinition(BaseModel):
 class ToolsFile(BaseModel):
     """The whole ``tools.json`` document."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     tools: list[ToolDefinition]
 
