@@ -141,19 +141,19 @@ def make_home(
 
 
 class BridgeStandIn:
-    """A thread playing the bridge's shadow role, protocol v2 (``legacy=True``: the old bridge).
+    """A thread playing the bridge's side of shadow protocol v2 (the contract README).
 
-    v2: on a new version, read the shadow, converge to every desired command key, report the
-    full state with ``command_id`` and ``applied_version``, clear the applied keys and the id,
-    with ``version`` set (a 409 means a newer command: read again). Legacy: apply the delta's
-    command keys, clear them, echo nothing. Only the service edge is played here; the real
-    bridge runs in home_bridge's tests and the integration test.
+    On a new version: read the shadow, converge to every desired command key, report the full
+    state with ``command_id`` and ``applied_version``, clear the applied keys and the id, with
+    ``version`` set (a 409 means a newer command: read again). ``reject`` plays a device that
+    refuses. Only the service edge is played here; the real bridge runs in home_bridge's tests
+    and the integration test.
     """
 
-    def __init__(self, home: Home, device_id: str, *, legacy: bool = False) -> None:
+    def __init__(self, home: Home, device_id: str, *, reject: str | None = None) -> None:
         self._home = home
         self._device = device_id
-        self._legacy = legacy
+        self._reject = reject
         self._seen = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -177,23 +177,24 @@ class BridgeStandIn:
 
     def _apply(self, doc: dict[str, Any]) -> None:
         state = doc["state"]
-        source = state.get("delta", {}) if self._legacy else state.get("desired", {})
-        command = {k: v for k, v in source.items() if k in COMMAND_KEYS and v is not None}
+        desired = state.get("desired", {})
+        command = {k: v for k, v in desired.items() if k in COMMAND_KEYS and v is not None}
         if not command:
             return
-        reported = {**state["reported"], **command, "updated_at": epoch_seconds(utc_now())}
-        cleared: dict[str, Any] = dict.fromkeys(command)
-        if not self._legacy:
-            reported |= {
-                "command_id": state["desired"].get("command_id"),
-                "applied_version": doc["version"],
-            }
-            cleared["command_id"] = None
+        applied = {} if self._reject else command
+        reported = {
+            **state["reported"],
+            **applied,
+            "updated_at": epoch_seconds(utc_now()),
+            "command_id": desired.get("command_id"),
+            "applied_version": doc["version"],
+            "error": self._reject,
+            "error_kind": "rejected" if self._reject else None,
+        }
+        cleared: dict[str, Any] = {**dict.fromkeys(command), "command_id": None}
         try:
             self._seen = self._home.update(
-                self._device,
-                {"reported": reported, "desired": cleared},
-                version=None if self._legacy else doc["version"],
+                self._device, {"reported": reported, "desired": cleared}, version=doc["version"]
             )
         except self._home.data.exceptions.ConflictException:
             return  # a newer command came in: the next loop reads it

@@ -1,65 +1,19 @@
-"""The confirmation rule and the poll schedule, as pure functions (no AWS, no clock)."""
+"""The poll schedule and the presence reading, as pure functions (no AWS, no clock).
+
+The done/superseded/rejected rule itself is the contract's ``command_outcome`` (tested there).
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from iot_lambda.confirm import Command, Verdict, poll_offsets, verdict
-from iot_lambda.presence import Presence, bridge_status
+from iot_lambda.confirm import poll_offsets
+from iot_lambda.presence import bridge_status
 from iot_lambda.settings import LambdaSettings
-from iot_lambda.shadows import DeviceRead
-from smarthome_contract.shadow import BridgePresence, utc_now
-
-OURS = "a" * 32
-COMMAND = Command(target={"on": True}, command_id=OURS, version=10)
-
-
-def read(version: int = 12, desired: dict[str, Any] | None = None, **reported: Any) -> DeviceRead:
-    doc = {
-        "version": version,
-        "state": {"reported": {"reachable": True, **reported}, "desired": desired or {}},
-    }
-    return DeviceRead.parse("home", "bulb-1", doc)
-
-
-@pytest.mark.parametrize(
-    ("shadow", "expected"),
-    [
-        # protocol v2
-        (read(on=True, command_id=OURS, applied_version=10), Verdict.DONE),
-        (read(on=True, command_id="later", applied_version=11), Verdict.DONE),
-        (read(on=False, command_id="later", applied_version=11), Verdict.SUPERSEDED),
-        (read(on=True, command_id="older", applied_version=9), Verdict.WAITING),  # stale
-        (read(on=True, command_id=OURS, applied_version=10, reachable=False), Verdict.WAITING),
-        (read(on=False, command_id=OURS, applied_version=10), Verdict.WAITING),  # not taken
-        (read(on=True, command_id="x", applied_version=True), Verdict.WAITING),  # bool != version
-        # legacy bridge (no echo): newer document, our keys cleared, report matches
-        (read(on=True), Verdict.DONE),
-        (read(version=10, on=True), Verdict.WAITING),  # nothing after our write
-        (read(on=True, desired={"on": True}), Verdict.WAITING),  # our key not applied yet
-        (read(on=True, reachable=False), Verdict.WAITING),
-        (read(on=False), Verdict.WAITING),
-    ],
-)
-def test_verdict(shadow: DeviceRead, expected: Verdict) -> None:
-    assert verdict(shadow, COMMAND) is expected
-
-
-def test_no_report_yet_is_waiting() -> None:
-    assert (
-        verdict(DeviceRead.parse("h", "d", {"version": 20, "state": {}}), COMMAND)
-        is Verdict.WAITING
-    )
-
-
-def test_pending_is_command_keys_only() -> None:
-    shadow = read(desired={"on": False, "command_id": OURS, "brightness": None, "colour": "red"})
-    assert shadow.pending() == {"on": False}
-
+from smarthome_contract.shadow import BridgePresence, PresenceStatus, utc_now
 
 SCHEDULE = {"first": 0.05, "min_gap": 0.05, "growth": 0.25, "max_gap": 1.0}
 
@@ -105,11 +59,16 @@ def test_presence_in_the_future_counts_as_heard() -> None:
     # Clock skew between the rule's timestamps and the Lambda must not read as silence.
     now = utc_now()
     shadow = BridgePresence(connected=True, heartbeat_at=now + timedelta(seconds=5))
-    assert bridge_status("h", shadow, now=now, silent_after_seconds=60).presence is Presence.ONLINE
+    assert bridge_status("h", shadow, now=now).status is PresenceStatus.CONNECTED
 
 
-def test_connected_without_any_time_is_not_heard() -> None:
-    status = bridge_status(
-        "h", BridgePresence(connected=True), now=utc_now(), silent_after_seconds=60
+def test_presence_says_since_when() -> None:
+    now = utc_now()
+    heard, gone = now - timedelta(minutes=10), now - timedelta(minutes=5)
+    silent = bridge_status("h", BridgePresence(connected=True, heartbeat_at=heard), now=now)
+    assert (silent.status, silent.since) == (PresenceStatus.NOT_HEARD, heard)
+    offline = bridge_status(
+        "h", BridgePresence(connected=False, heartbeat_at=heard, disconnected_at=gone), now=now
     )
-    assert status.presence is Presence.NOT_HEARD
+    assert (offline.status, offline.since) == (PresenceStatus.OFFLINE, gone)
+    assert bridge_status("h", None, now=now).status is PresenceStatus.NEVER

@@ -59,21 +59,30 @@ def test_list_devices_shows_capabilities(call, make_home) -> None:
 # --- "done" is a fact --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("legacy", [False, True], ids=["v2-bridge", "legacy-bridge"])
-def test_turn_on_answers_done_once_the_bridge_applied_it(
-    call, make_home, bridge_stand_in, legacy
-) -> None:
+def test_turn_on_answers_done_once_the_bridge_applied_it(call, make_home, bridge_stand_in) -> None:
     home = make_home(wait_seconds=5)
     home.report("bulb-1", name="Bedroom", on=False)
     home.online()
-    with bridge_stand_in(home, "bulb-1", legacy=legacy) as bridge:
+    with bridge_stand_in(home, "bulb-1") as bridge:
         answer = call("turn_on", {"device": "bedroom"})
     assert answer["status"] == "done", answer
     assert answer["state"]["on"] is True
     assert answer["message"] == "Done: Bedroom is on."
     assert bridge.applied == [{"on": True}]
-    if not legacy:
-        assert home.shadow("bulb-1")["state"]["reported"]["command_id"] == answer["command_id"]
+    assert home.shadow("bulb-1")["state"]["reported"]["command_id"] == answer["command_id"]
+
+
+def test_a_refused_command_says_why(call, make_home, bridge_stand_in, capsys) -> None:
+    home = make_home(wait_seconds=5)
+    home.report("bulb-1", name="Bedroom", on=False)
+    home.online()
+    with bridge_stand_in(home, "bulb-1", reject="the bulb refused set_device_info (-1008)"):
+        answer = call("turn_on")
+    assert answer["status"] == "rejected", answer
+    assert answer["message"].startswith("Bedroom refused the command: the bulb refused")
+    (blob,) = emf_blobs(capsys.readouterr().out)
+    assert "ToolRejected" not in blob  # not the caller's mistake
+    assert "ToolErrors" not in blob
 
 
 def test_every_command_writes_a_fresh_command_id(call, make_home) -> None:
@@ -150,7 +159,7 @@ def test_command_without_bridge_is_stored_with_offline_since(call, make_home) ->
 def test_a_silent_bridge_is_not_heard_never_connected(call, make_home) -> None:
     # connected: true, but no heartbeat for longer than 2 x the interval (a frozen bridge or a
     # broker outage: no last will could be sent).
-    home = make_home(wait_seconds=0.2, HEARTBEAT_SECONDS="1")
+    home = make_home(wait_seconds=0.2, SMARTHOME_HEARTBEAT_SECONDS="1")
     home.report("bulb-1", name="Bedroom", on=True)
     heard = epoch_seconds(utc_now()) - 30
     home.presence(connected=True, connected_at=heard - 100, heartbeat_at=heard)
@@ -161,7 +170,7 @@ def test_a_silent_bridge_is_not_heard_never_connected(call, make_home) -> None:
     assert answer["bridge"]["connected"] is False
     status = call("get_status")
     assert "not been heard from since" in status["message"]
-    assert "online" not in status["message"]
+    assert "is connected" not in status["message"]
     assert status["bridge"] == {**status["bridge"], "presence": "not_heard", "connected": False}
 
 
@@ -170,7 +179,7 @@ def test_heartbeat_threshold_comes_from_the_contract(call, make_home) -> None:
     home = make_home(wait_seconds=0)
     home.report("bulb-1", on=True)
     home.presence(connected=True, heartbeat_at=epoch_seconds(utc_now()) - 40)
-    assert call("get_status")["bridge"]["presence"] == "online"
+    assert call("get_status")["bridge"]["presence"] == "connected"
     home.presence(connected=True, heartbeat_at=epoch_seconds(utc_now()) - 70)
     assert call("get_status")["bridge"]["presence"] == "not_heard"
 
@@ -179,7 +188,7 @@ def test_never_connected_bridge(call, make_home) -> None:
     home = make_home(wait_seconds=0.1)
     home.report("bulb-1", on=True)
     answer = call("turn_off")
-    assert answer["reason"] == "never_connected"
+    assert answer["reason"] == "never"
     assert "has never connected" in answer["message"]
 
 
@@ -435,9 +444,9 @@ def test_failed_confirmation_reads_leave_the_command_stored(call, make_home, mon
             raise throttled("GetThingShadow")
         return original_device(thing, device_id)
 
-    original_set = real.set_desired
+    original_update = real.update
     monkeypatch.setattr(real, "device", device_after_write)
-    monkeypatch.setattr(real, "set_desired", lambda *a: writes.append(1) or original_set(*a))
+    monkeypatch.setattr(real, "update", lambda *a: writes.append(1) or original_update(*a))
     answer = call("turn_on", {"device": "bulb-1"})
     assert answer["status"] == "stored"
     assert "could not read the device's state to confirm" in answer["message"]

@@ -112,7 +112,10 @@ def handler(event: Any, context: LambdaContext) -> dict[str, Any]:
         answer = {"error": "The smart-home service is misconfigured; its operators have been told."}
         return _finish(started, known, home, "error", answer)
     answer = views.render(result)
-    return _finish(started, known, home, str(answer.get("status", "ok")), answer)
+    status = str(answer.get("status", "ok"))
+    # A device refusing a command is neither the caller's mistake nor ours.
+    outcome = "device_rejected" if status == "rejected" else status
+    return _finish(started, known, home, outcome, answer)
 
 
 def _budget(context: Any) -> float | None:

@@ -1,56 +1,41 @@
-"""Is the home bridge there? Decided from the presence shadow and the heartbeat's age.
+"""Is the home bridge there? The contract's rule (``BridgePresence.status``) with its moment.
 
 A last will cannot be sent when the broker itself is down, and a frozen bridge sends none, so
-``connected: true`` alone proves nothing: a bridge last heard longer ago than twice its heartbeat
-interval is "not heard since <time>", never "online".
+``connected: true`` alone proves nothing: the contract counts a bridge as connected only while
+its last sign of life is at most 2 x ``naming.heartbeat_seconds()`` old.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from enum import StrEnum
+from datetime import datetime
 
-from smarthome_contract.shadow import BridgePresence
-
-
-class Presence(StrEnum):
-    """What can honestly be said about a bridge."""
-
-    ONLINE = "online"
-    NOT_HEARD = "not_heard"
-    OFFLINE = "offline"
-    NEVER_CONNECTED = "never_connected"
+from smarthome_contract import naming
+from smarthome_contract.shadow import BridgePresence, PresenceStatus
 
 
 @dataclass(frozen=True)
 class BridgeStatus:
     """A bridge's presence with the moment it rests on.
 
-    ``since``: for OFFLINE the disconnect time, for NOT_HEARD and ONLINE the last time it was
-    heard (heartbeat or connect); ``None`` when the shadow does not say.
+    ``since``: for OFFLINE the disconnect time, otherwise the last time it was heard (heartbeat,
+    else connect); ``None`` when the shadow does not say.
     """
 
     thing: str
-    presence: Presence
+    status: PresenceStatus
     since: datetime | None
     shadow: BridgePresence | None
 
     @property
-    def online(self) -> bool:
-        return self.presence is Presence.ONLINE
+    def connected(self) -> bool:
+        return self.status is PresenceStatus.CONNECTED
 
 
-def bridge_status(
-    thing: str, shadow: BridgePresence | None, *, now: datetime, silent_after_seconds: float
-) -> BridgeStatus:
+def bridge_status(thing: str, shadow: BridgePresence | None, *, now: datetime) -> BridgeStatus:
     """The presence of ``thing``'s bridge at ``now``."""
-    if shadow is None or shadow.connected is None:
-        return BridgeStatus(thing, Presence.NEVER_CONNECTED, None, shadow)
-    if not shadow.connected:
-        return BridgeStatus(thing, Presence.OFFLINE, shadow.disconnected_at, shadow)
-    heard = [t for t in (shadow.heartbeat_at, shadow.connected_at) if t is not None]
-    last = max(heard) if heard else None
-    if last is None or now - last > timedelta(seconds=silent_after_seconds):
-        return BridgeStatus(thing, Presence.NOT_HEARD, last, shadow)
-    return BridgeStatus(thing, Presence.ONLINE, last, shadow)
+    if shadow is None:
+        return BridgeStatus(thing, PresenceStatus.NEVER, None, None)
+    status = shadow.status(now, naming.heartbeat_seconds())
+    since = shadow.disconnected_at if status is PresenceStatus.OFFLINE else shadow.last_heard
+    return BridgeStatus(thing, status, since, shadow)

@@ -8,7 +8,6 @@ JSON the caller reads. A call reaches only the caller's homes (``Caller.homes`` 
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,7 +17,17 @@ from typing import Any, Literal
 from botocore.exceptions import BotoCoreError, ClientError, ConnectionClosedError, ReadTimeoutError
 from gateway_contract.caller import Caller
 from smarthome_contract import naming
-from smarthome_contract.shadow import BridgePresence, DesiredState, ReportedState, utc_now
+from smarthome_contract.shadow import (
+    BridgePresence,
+    CommandOutcome,
+    DesiredState,
+    DeviceShadow,
+    ReportedState,
+    command_outcome,
+    command_request,
+    new_command_id,
+    utc_now,
+)
 from smarthome_contract.tools import (
     DeviceInput,
     GetStatusInput,
@@ -30,31 +39,25 @@ from smarthome_contract.tools import (
     TurnOnInput,
 )
 
-from iot_lambda.confirm import Command, Verdict, poll_offsets, verdict
+from iot_lambda.confirm import poll_offsets
 from iot_lambda.presence import BridgeStatus, bridge_status
 from iot_lambda.settings import LambdaSettings
-from iot_lambda.shadows import DeviceRead, ShadowStore
+from iot_lambda.shadows import ShadowStore
 
 # --- results ---------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Device:
-    """A device found in one of the caller's homes."""
+    """A device found in one of the caller's homes, with the shadow it was found by."""
 
-    read: DeviceRead
-
-    @property
-    def thing(self) -> str:
-        return self.read.thing
-
-    @property
-    def device_id(self) -> str:
-        return self.read.device_id
+    thing: str
+    device_id: str
+    shadow: DeviceShadow
 
     @property
     def reported(self) -> ReportedState:
-        return self.read.reported or ReportedState()
+        return self.shadow.state.reported or ReportedState()
 
     @property
     def name(self) -> str:
@@ -77,7 +80,9 @@ class Status:
     bridge: BridgeStatus
 
 
-Outcome = Literal["done", "superseded", "stored", "unknown"]
+# done / superseded / rejected: the contract's command_outcome on a read after the write;
+# stored: no read proved either within the wait; unknown: AWS did not answer the write.
+Outcome = Literal["done", "superseded", "rejected", "stored", "unknown"]
 
 
 @dataclass(frozen=True)
@@ -88,7 +93,7 @@ class CommandResult:
     device: Device
     target: dict[str, Any]
     command_id: str
-    latest: DeviceRead | None = None
+    latest: DeviceShadow | None = None
     bridge: BridgeStatus | None = None
     waited_seconds: float = 0.0
     reads: int = 0
@@ -217,10 +222,10 @@ class SmartHome:
         device = self._resolve(args.device, homes)
         _check_capabilities(device, desired)
         target = desired.changes()
-        command_id = uuid.uuid4().hex
+        command_id = new_command_id()
         try:
-            version = self.store.set_desired(
-                device.thing, device.device_id, {**target, "command_id": command_id}
+            version = self.store.update(
+                device.thing, device.device_id, command_request(desired, command_id)
             )
         except (ReadTimeoutError, ConnectionClosedError):
             # Sent, but no answer: it may or may not be stored. Say so rather than "failed".
@@ -228,12 +233,19 @@ class SmartHome:
         wait = self.settings.command_wait_seconds
         if budget is not None:
             wait = max(0.0, min(wait, budget))
-        return self._confirm(device, Command(target, command_id, version), wait)
+        return self._confirm(device, target, command_id, version, wait)
 
-    def _confirm(self, device: Device, command: Command, wait: float) -> CommandResult:
+    def _confirm(
+        self,
+        device: Device,
+        target: dict[str, Any],
+        command_id: str,
+        version: int | None,
+        wait: float,
+    ) -> CommandResult:
         s = self.settings
         started = self._clock()
-        latest: DeviceRead | None = None
+        latest: DeviceShadow | None = None
         reads = failed = 0
         offsets = poll_offsets(
             wait,
@@ -242,25 +254,29 @@ class SmartHome:
             growth=s.poll_growth,
             max_gap=s.poll_max_gap_seconds,
         )
+        # Without the write's version only the echoed id can prove the command (never a version).
+        known = version if version is not None else 2**63
         for offset in offsets:
             delay = started + offset - self._clock()
             if delay > 0:
                 self._sleep(delay)
             try:
-                read = self.store.device(device.thing, device.device_id)
+                shadow = self.store.device(device.thing, device.device_id)
             except (ClientError, BotoCoreError):
                 failed += 1  # the command is stored; a failed look is no news
                 continue
             reads += 1
-            latest = read or latest
-            found = verdict(read, command) if read else Verdict.WAITING
-            if found is not Verdict.WAITING:
+            if shadow is None:
+                continue
+            latest = shadow
+            outcome = command_outcome(shadow, command_id, known, target)
+            if outcome is not CommandOutcome.PENDING:
                 return CommandResult(
-                    found.value,  # type: ignore[arg-type]  # DONE/SUPERSEDED are outcomes
+                    outcome.value,  # type: ignore[arg-type]  # done/superseded/rejected
                     device,
-                    dict(command.target),
-                    command.command_id,
-                    latest=read,
+                    target,
+                    command_id,
+                    latest=shadow,
                     waited_seconds=self._clock() - started,
                     reads=reads,
                     failed_reads=failed,
@@ -269,8 +285,8 @@ class SmartHome:
         return CommandResult(
             "stored",
             device,
-            dict(command.target),
-            command.command_id,
+            target,
+            command_id,
             latest=latest,
             bridge=bridge,
             waited_seconds=self._clock() - started,
@@ -283,15 +299,23 @@ class SmartHome:
     def _all_devices(self, homes: Sequence[str]) -> list[Device]:
         listed = self.store.gather([partial(self.store.device_ids, t) for t in homes])
         pairs = [(thing, d) for thing, ids in zip(homes, listed, strict=True) for d in ids]
-        reads = self.store.gather([partial(self.store.device, t, d) for t, d in pairs])
-        return [Device(r) for r in reads if r is not None and r.reported is not None]
+        shadows = self.store.gather([partial(self.store.device, t, d) for t, d in pairs])
+        return [
+            Device(thing, device_id, shadow)
+            for (thing, device_id), shadow in zip(pairs, shadows, strict=True)
+            if shadow is not None and shadow.state.reported is not None
+        ]
 
     def _resolve(self, ref: str | None, homes: tuple[str, ...]) -> Device:
         same_id: list[Device] = []
         if ref is not None and naming.is_valid_device_id(ref):
             # An id is the cheap path: one read per home, side by side, no listing.
-            reads = self.store.gather([partial(self.store.device, t, ref) for t in homes])
-            same_id = [Device(r) for r in reads if r is not None and r.reported is not None]
+            shadows = self.store.gather([partial(self.store.device, t, ref) for t in homes])
+            same_id = [
+                Device(thing, ref, shadow)
+                for thing, shadow in zip(homes, shadows, strict=True)
+                if shadow is not None and shadow.state.reported is not None
+            ]
             if len(same_id) == 1:
                 return same_id[0]
         # Not an id (any text is a possible name): match names; nothing odd reaches AWS.
@@ -311,12 +335,7 @@ class SmartHome:
         raise NoSuchDevice(ref, devices)
 
     def _bridge(self, thing: str, presence: BridgePresence | None) -> BridgeStatus:
-        return bridge_status(
-            thing,
-            presence,
-            now=self._now(),
-            silent_after_seconds=self.settings.silent_after_seconds,
-        )
+        return bridge_status(thing, presence, now=self._now())
 
 
 def _check_capabilities(device: Device, desired: DesiredState) -> None:

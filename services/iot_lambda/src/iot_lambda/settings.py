@@ -10,13 +10,17 @@ from smarthome_contract import naming
 
 
 class LambdaSettings(BaseSettings):
-    """``IOT_DATA_ENDPOINT``, ``THING_NAMES``, ``COMMAND_WAIT_SECONDS``, polls and presence."""
+    """``IOT_DATA_ENDPOINT``, ``THING_NAMES``, ``COMMAND_WAIT_SECONDS`` and the poll schedule.
+
+    The heartbeat interval is the contract's (``naming.heartbeat_seconds()``, with its one
+    dev/test override ``SMARTHOME_HEARTBEAT_SECONDS`` for the bridge and the Lambda alike).
+    """
 
     model_config = SettingsConfigDict(env_prefix="", extra="ignore", frozen=True)
 
     # https://<id>-ats.iot.<region>.amazonaws.com in AWS; the local IoT Core's REST URL locally.
     iot_data_endpoint: str = Field(min_length=1)
-    # The Lambda runtime sets both; botocore alone reads only AWS_DEFAULT_REGION.
+    # The Lambda runtime sets both; boto3 reads only AWS_DEFAULT_REGION.
     aws_region: str | None = Field(
         default=None, validation_alias=AliasChoices("AWS_REGION", "AWS_DEFAULT_REGION")
     )
@@ -32,9 +36,6 @@ class LambdaSettings(BaseSettings):
     poll_min_gap_seconds: float = Field(default=0.05, gt=0, le=5)
     poll_growth: float = Field(default=0.25, ge=0, le=2)
     poll_max_gap_seconds: float = Field(default=1.0, gt=0, le=10)
-    # A test/dev override of naming.json's presence.heartbeat_seconds; the bridge must get the
-    # same value, or presence reads "not heard" (bridge slower) or stays "online" too long.
-    heartbeat_seconds: float | None = Field(default=None, gt=0)
     # Shadow reads one tool call may run at once (list_devices over several devices).
     max_parallel_reads: int = Field(default=8, ge=1, le=32)
 
@@ -52,9 +53,3 @@ class LambdaSettings(BaseSettings):
         for name in value:
             naming.check_thing_name(name)
         return value
-
-    @property
-    def silent_after_seconds(self) -> float:
-        """A heartbeat older than this means "not heard since", whatever the last will said."""
-        beat = self.heartbeat_seconds or naming.rules().presence.heartbeat_seconds
-        return 2 * beat

@@ -1,9 +1,7 @@
 """Reads and writes the homes' named shadows through ``iot-data``, and counts every call.
 
-Protocol v2 keys (``reported.command_id``, ``reported.applied_version``) are read from the raw
-document, so this works whether or not ``smarthome_contract.shadow.ReportedState`` models them.
-Independent reads of one tool call run in parallel (botocore clients are thread-safe), so a
-tool's latency is about one round trip per dependent step, not one per shadow.
+Independent reads of one tool call run in parallel (boto3 clients are thread-safe), so a tool's
+latency is about one round trip per dependent step, not one per shadow.
 """
 
 from __future__ import annotations
@@ -13,69 +11,15 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from botocore.exceptions import ClientError
 from smarthome_contract import naming
-from smarthome_contract.shadow import (
-    COMMAND_KEYS,
-    BridgePresence,
-    DeviceShadow,
-    PresenceShadow,
-    ReportedState,
-)
+from smarthome_contract.shadow import BridgePresence, DeviceShadow, PresenceShadow
 
 from iot_lambda.client import IotDataClient
 
 T = TypeVar("T")
-COMMAND_ID = "command_id"
-APPLIED_VERSION = "applied_version"
-
-
-@dataclass(frozen=True)
-class DeviceRead:
-    """One GetThingShadow of a device's named shadow, with the protocol v2 keys picked out."""
-
-    thing: str
-    device_id: str
-    shadow: DeviceShadow
-    desired: dict[str, Any] = field(default_factory=dict)
-    command_id: str | None = None
-    applied_version: int | None = None
-
-    @classmethod
-    def parse(cls, thing: str, device_id: str, doc: dict[str, Any]) -> DeviceRead:
-        state = _object(doc.get("state"))
-        desired, reported = _object(state.get("desired")), _object(state.get("reported"))
-        command_id = reported.get(COMMAND_ID)
-        applied = reported.get(APPLIED_VERSION)
-        return cls(
-            thing=thing,
-            device_id=device_id,
-            shadow=DeviceShadow.model_validate(doc),
-            desired=desired,
-            command_id=command_id if isinstance(command_id, str) else None,
-            # bool is an int in Python; a version never is.
-            applied_version=applied if type(applied) is int else None,
-        )
-
-    @property
-    def version(self) -> int | None:
-        return self.shadow.version
-
-    @property
-    def reported(self) -> ReportedState | None:
-        return self.shadow.state.reported
-
-    @property
-    def speaks_v2(self) -> bool:
-        """True once the bridge has echoed a command (protocol v2); older bridges never do."""
-        return self.command_id is not None or self.applied_version is not None
-
-    def pending(self) -> dict[str, Any]:
-        """Command keys still set in desired: what the bridge has not applied yet."""
-        return {k: self.desired[k] for k in COMMAND_KEYS if self.desired.get(k) is not None}
 
 
 class ShadowStore:
@@ -112,19 +56,19 @@ class ShadowStore:
         presence = naming.presence_shadow_name()
         return sorted(n for n in names if n != presence and naming.is_valid_device_id(n))
 
-    def device(self, thing: str, device_id: str) -> DeviceRead | None:
+    def device(self, thing: str, device_id: str) -> DeviceShadow | None:
         """A device's shadow, or ``None`` when it does not exist."""
         doc = self._get(thing, naming.check_device_id(device_id))
-        return None if doc is None else DeviceRead.parse(thing, device_id, doc)
+        return None if doc is None else DeviceShadow.model_validate(doc)
 
     def presence(self, thing: str) -> BridgePresence | None:
         """The bridge's presence, or ``None`` before the bridge ever connected."""
         doc = self._get(thing, naming.presence_shadow_name())
         return None if doc is None else PresenceShadow.model_validate(doc).state.reported
 
-    def set_desired(self, thing: str, device_id: str, desired: dict[str, Any]) -> int | None:
-        """Write ``state.desired`` keys; the new document version (the command's version)."""
-        payload = json.dumps({"state": {"desired": desired}}).encode()
+    def update(self, thing: str, device_id: str, document: dict[str, Any]) -> int | None:
+        """One UpdateThingShadow; the new document version (for a command, its version)."""
+        payload = json.dumps(document).encode()
         self._count("UpdateThingShadow")
         resp = self._client.update_thing_shadow(
             thingName=thing, shadowName=naming.check_device_id(device_id), payload=payload
@@ -169,10 +113,6 @@ class ShadowStore:
             raise
         doc: dict[str, Any] = json.loads(resp["payload"].read())
         return doc
-
-
-def _object(value: object) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 def _not_found(exc: ClientError) -> bool:

@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from smarthome_contract.shadow import ReportedState, iso, utc_now
+from smarthome_contract.shadow import PresenceStatus, ReportedState, iso, utc_now
 
-from iot_lambda.presence import BridgeStatus, Presence
+from iot_lambda.presence import BridgeStatus
 from iot_lambda.service import (
     AmbiguousDevice,
     CommandResult,
@@ -74,7 +74,7 @@ def device_list(result: DeviceList) -> dict[str, Any]:
 def status(result: Status) -> dict[str, Any]:
     device, reported = result.device, result.device.reported
     age = _age_seconds(reported.updated_at)
-    pending = device.read.pending()
+    pending = device.shadow.pending()
     words = [f"{device.name} is {describe(reported)}"]
     words.append(
         f"(reported {age} s ago)" if age is not None else "(no report from the device yet)"
@@ -103,7 +103,7 @@ def command(result: CommandResult) -> dict[str, Any]:
         "requested": result.target,
         "command_id": result.command_id,
     }
-    latest = result.latest.reported if result.latest else None
+    latest = result.latest.state.reported if result.latest else None
     if result.outcome == "done" and latest is not None:
         return {
             **base,
@@ -116,6 +116,15 @@ def command(result: CommandResult) -> dict[str, Any]:
             "message": (
                 f"A newer command for {device.name} replaced this one before it applied; "
                 f"{device.name} is now {describe(latest)}."
+            ),
+            "state": state(latest),
+        }
+    if result.outcome == "rejected" and latest is not None:
+        return {
+            **base,
+            "message": (
+                f"{device.name} refused the command: {_shown(latest.error or 'no reason given')}. "
+                f"It is {describe(latest)}."
             ),
             "state": state(latest),
         }
@@ -136,28 +145,33 @@ def command(result: CommandResult) -> dict[str, Any]:
 
 
 def stored_reason(result: CommandResult) -> str:
-    """Why a command is only stored, as a key: the bridge's presence, or what the device says."""
+    """Why a command is only stored: the bridge's presence (``offline``, ``not_heard``,
+    ``never``), else ``device_unreachable`` or ``not_confirmed``."""
     bridge = result.bridge
-    if bridge is None or not bridge.online:
-        return bridge.presence.value if bridge else Presence.NEVER_CONNECTED.value
-    latest = result.latest.reported if result.latest else result.device.reported
-    if latest is not None and not latest.reachable:
+    if bridge is None or not bridge.connected:
+        return bridge.status.value if bridge else PresenceStatus.NEVER.value
+    if not _latest(result).reachable:
         return "device_unreachable"
     return "not_confirmed"
+
+
+def _latest(result: CommandResult) -> ReportedState:
+    reported = result.latest.state.reported if result.latest else None
+    return reported or result.device.reported
 
 
 def stored_message(result: CommandResult) -> str:
     device, bridge = result.device, result.bridge
     stored = f"The command for {device.name} is stored"
     reason = stored_reason(result)
-    if reason == Presence.NEVER_CONNECTED:
+    if reason == PresenceStatus.NEVER:
         text = f"{stored}; the home bridge has never connected, so it applies once it does."
-    elif reason == Presence.OFFLINE:
+    elif reason == PresenceStatus.OFFLINE:
         text = (
             f"{stored} and will apply when the home bridge reconnects "
             f"(offline since {_when(bridge.since if bridge else None)})."
         )
-    elif reason == Presence.NOT_HEARD:
+    elif reason == PresenceStatus.NOT_HEARD:
         text = (
             f"{stored}: the home bridge has not been heard from since "
             f"{_when(bridge.since if bridge else None)}, so it applies when the bridge is back."
@@ -173,7 +187,7 @@ def stored_message(result: CommandResult) -> str:
             f"{stored}: the bridge is online but did not confirm within {waited} s; "
             "it applies the command as soon as it can. Ask for the status to check."
         )
-        error = result.latest.reported.error if result.latest and result.latest.reported else None
+        error = _latest(result).error
         if error:
             text += f" The device last reported: {_shown(error)}."
     if result.failed_reads and not result.reads:
@@ -232,25 +246,25 @@ def describe(reported: ReportedState) -> str:
 
 
 def describe_bridge(bridge: BridgeStatus) -> str:
-    match bridge.presence:
-        case Presence.NEVER_CONNECTED:
+    match bridge.status:
+        case PresenceStatus.NEVER:
             return f"The home bridge '{bridge.thing}' has never connected."
-        case Presence.OFFLINE:
+        case PresenceStatus.OFFLINE:
             return f"The home bridge is offline since {_when(bridge.since)}."
-        case Presence.NOT_HEARD:
+        case PresenceStatus.NOT_HEARD:
             return (
                 f"The home bridge has not been heard from since {_when(bridge.since)}; "
                 "it may be offline."
             )
-    return f"The home bridge is online (last heard {_age_seconds(bridge.since)} s ago)."
+    return f"The home bridge is connected (last heard {_age_seconds(bridge.since)} s ago)."
 
 
 def bridge_json(bridge: BridgeStatus) -> dict[str, Any]:
     shadow = bridge.shadow
     return {
-        "presence": bridge.presence.value,
+        "presence": bridge.status.value,
         # "connected" only for a bridge heard from recently, whatever its last will said.
-        "connected": bridge.online,
+        "connected": bridge.connected,
         "since": _iso(bridge.since),
         "connected_at": _iso(shadow.connected_at) if shadow else None,
         "disconnected_at": _iso(shadow.disconnected_at) if shadow else None,
