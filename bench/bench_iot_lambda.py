@@ -165,42 +165,18 @@ def import_breakdown(code: Path, runtime: Path) -> dict[str, float]:
 
 @contextmanager
 def live_home(tmp: Path) -> Iterator[Any]:
+    """The local IoT Core and the real bridge (the outage harness's BridgeProcess)."""
+    sys.path.insert(0, str(REPO / "services" / "home_bridge" / "tests"))
     from devstack.iot_core import LocalIotCore
+    from outage_harness import BridgeProcess, Tuning
 
     with LocalIotCore(tmp / "core", persist_shadows=False) as core:
-        cert, key = core.issue_thing_certificate(THING)
-        config = tmp / "bridge.toml"
-        config.write_text(
-            "\n".join(
-                [
-                    f'thing_name = "{THING}"',
-                    f'endpoint = "{core.host}"',
-                    f"port = {core.mqtt_tls_port}",
-                    f'cert_file = "{cert}"',
-                    f'key_file = "{key}"',
-                    f'ca_file = "{core.ca_file}"',
-                    "heartbeat_seconds = 15",
-                    "poll_seconds = 30",
-                    "",
-                    "[[devices]]",
-                    'id = "bulb-1"',
-                    'name = "Bedroom"',
-                    'driver = "simulated"',
-                    f'state_file = "{tmp / "bulb.json"}"',
-                ]
-            )
-        )
-        with (tmp / "bridge.log").open("wb") as log:
-            bridge = subprocess.Popen(
-                [sys.executable, "-m", "home_bridge", "run", "--config", str(config)],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-            try:
-                yield core
-            finally:
-                bridge.kill()
-                bridge.wait(10)
+        bridge = BridgeProcess(core, THING, tmp, Tuning(heartbeat_seconds=15, poll_seconds=30))
+        bridge.start()
+        try:
+            yield core
+        finally:
+            bridge.kill()
 
 
 class Tools:
@@ -215,6 +191,7 @@ class Tools:
             IOT_DATA_ENDPOINT=endpoint,
             THING_NAMES=THING,
             COMMAND_WAIT_SECONDS="5",
+            SMARTHOME_HEARTBEAT_SECONDS="15",
             AWS_DEFAULT_REGION="eu-central-1",
             AWS_ACCESS_KEY_ID="bench",
             AWS_SECRET_ACCESS_KEY="bench",  # noqa: S106 - the local stand-in checks no key
@@ -341,7 +318,7 @@ def live(commands: int, samples: int) -> None:
             time.sleep(0.05)
 
         status = [tools.call("get_status", device="bulb-1") for _ in range(samples)]
-        by_name = [tools.call("get_status", device="Bedroom") for _ in range(samples)]
+        by_name = [tools.call("get_status", device="Living room") for _ in range(samples)]
         listing = [tools.call("list_devices") for _ in range(samples)]
         baseline = [sleep_and_read(client, not on) for _ in range(3)]
 

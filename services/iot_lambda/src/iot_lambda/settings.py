@@ -28,10 +28,11 @@ class LambdaSettings(BaseSettings):
     # How long a command waits for the bridge to confirm; capped by the invocation's own time left.
     command_wait_seconds: float = Field(default=8.0, ge=0, le=60)
     # The confirmation schedule (see confirm.poll_offsets), from the measured write -> report
-    # distribution (bench_iot_lambda: local IoT Core + real bridge, 42-48 ms with the local
-    # servers' TCP stalls fixed, 44-136 ms without; on AWS add the home's round trips): polls
-    # start at 50 ms, stay 50 ms apart while a report is likely, then 25 % of the time waited
-    # apart, at most 1 s. 50 ms keeps one command under 20 shadow requests/s per thing.
+    # distribution (bench_iot_lambda, local IoT Core + the real v2 bridge: 85-94 ms, two ~43 ms
+    # TCP stalls of the bridge's MQTT round trips; on AWS add the home's round trips and the
+    # bulb): polls start at 50 ms, stay 50 ms apart while a report is likely, then 25 % of the
+    # time waited apart, at most 1 s: <= 25 reads for a stored command, and one command stays
+    # under 20 shadow requests/s per thing. The devstack may poll denser (no AWS quota there).
     poll_first_seconds: float = Field(default=0.05, gt=0, le=5)
     poll_min_gap_seconds: float = Field(default=0.05, gt=0, le=5)
     poll_growth: float = Field(default=0.25, ge=0, le=2)
