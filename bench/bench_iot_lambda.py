@@ -27,7 +27,7 @@ import tempfile
 import time
 import uuid
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stdout
 from pathlib import Path
 from typing import Any
@@ -231,15 +231,6 @@ class Tools:
         return answer, elapsed, finished[-1]["shadow_calls"]
 
 
-def until(fn: Callable[[], Any], what: str, timeout: float = 30) -> Any:
-    deadline = time.monotonic() + timeout
-    while not (value := fn()):
-        if time.monotonic() > deadline:
-            raise SystemExit(f"{what}: not within {timeout} s")
-        time.sleep(0.05)
-    return value
-
-
 def raw_client(endpoint: str) -> Any:
     from botocore.session import get_session
 
@@ -295,9 +286,11 @@ def live(commands: int, samples: int) -> None:
         print("live figures SKIPPED: mosquitto is not installed (make mosquitto)")
         return
     with tempfile.TemporaryDirectory() as tmp_dir, live_home(Path(tmp_dir)) as core:
+        from outage_harness import wait_until as until
+
         tools = Tools(core.rest_endpoint)
-        until(lambda: tools.call("list_devices")[0].get("devices"), "bridge published its bulb")
-        until(lambda: tools.call("get_status")[0]["bridge"]["connected"], "bridge online")
+        until(lambda: tools.call("list_devices")[0].get("devices"), 30, "bridge published its bulb")
+        until(lambda: tools.call("get_status")[0]["bridge"]["connected"], 30, "bridge online")
         client = raw_client(core.rest_endpoint)
         on = bool(tools.call("get_status")[0]["state"]["on"])
 

@@ -104,30 +104,20 @@ def command(result: CommandResult) -> dict[str, Any]:
         "command_id": result.command_id,
     }
     latest = result.latest.state.reported if result.latest else None
-    if result.outcome == "done" and latest is not None:
-        return {
-            **base,
-            "message": f"Done: {device.name} is {describe(latest)}.",
-            "state": state(latest),
-        }
-    if result.outcome == "superseded" and latest is not None:
-        return {
-            **base,
-            "message": (
+    if latest is not None and result.outcome in ("done", "superseded", "rejected"):
+        now = describe(latest)
+        message = {
+            "done": f"Done: {device.name} is {now}.",
+            "superseded": (
                 f"A newer command for {device.name} replaced this one before it applied; "
-                f"{device.name} is now {describe(latest)}."
+                f"{device.name} is now {now}."
             ),
-            "state": state(latest),
-        }
-    if result.outcome == "rejected" and latest is not None:
-        return {
-            **base,
-            "message": (
+            "rejected": (
                 f"{device.name} refused the command: {_shown(latest.error or 'no reason given')}. "
-                f"It is {describe(latest)}."
+                f"It is {now}."
             ),
-            "state": state(latest),
-        }
+        }[result.outcome]
+        return {**base, "message": message, "state": state(latest)}
     if result.outcome == "unknown":
         return {
             **base,
