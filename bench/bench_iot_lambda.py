@@ -1,47 +1,147 @@
-"""Lambda figures: zip size (arm64) and cold import time of the handler in a clean interpreter.
+"""Lambda figures: cold import, confirmation latency and shadow calls per tool call.
 
-    uv run python bench/bench_iot_lambda.py [--runs 7]
+    .venv/bin/python bench/bench_iot_lambda.py [--runs 9] [--baseline-ref main] [--no-live]
 
-Cold import = a fresh ``python -I -S`` importing ``iot_lambda.handler`` from the unpacked zip (built
-for this machine's architecture, same contents) plus boto3 the way the Lambda runtime provides it.
-Also printed: what each top-level dependency costs, from ``-X importtime``.
+Cold import: a fresh ``python -I -S`` importing ``iot_lambda.handler`` from the unpacked zip
+(built for this machine, same contents) plus botocore/boto3 as the Lambda runtime provides them;
+"init" adds building the settings and the iot-data client (what the first call does before any
+request). Target: import <= 250 ms.
+
+Live (needs mosquitto): the local IoT Core and a real bridge process with the simulated bulb, the
+real handler in this process. Printed: the write -> report distribution the poll schedule is
+designed from (a 1 ms poller), confirmed-command latency and shadow reads per command, the wait
+added after the report landed, get_status / list_devices latency and shadow calls, and the
+prototype's sleep-and-read confirm (update, sleep 2 s, read) as the baseline (target >= 20x).
 """
 
 from __future__ import annotations
 
 import argparse
+import io
+import json
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import time
+import uuid
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager, redirect_stdout
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-BUILD = REPO / "services" / "iot_lambda" / "scripts" / "build_zip.py"
 PY = f"{sys.version_info.major}.{sys.version_info.minor}"
+THING = "bench-home"
+BASELINE_SLEEP = 2.0
+INIT_PROBE = (
+    "import os, sys, time; sys.path[:0] = [sys.argv[1], sys.argv[2]]; t = time.perf_counter();"
+    "import iot_lambda.handler as h; t1 = time.perf_counter();"
+    "os.environ.update(IOT_DATA_ENDPOINT='http://127.0.0.1:9', THING_NAMES='a',"
+    " AWS_DEFAULT_REGION='eu-central-1', AWS_ACCESS_KEY_ID='x', AWS_SECRET_ACCESS_KEY='y');"
+    "h.smart_home(); t2 = time.perf_counter();"
+    "print((t1 - t) * 1000, (t2 - t) * 1000)"
+)
 
 
-def build(out: Path, *args: str) -> Path:
-    subprocess.run([sys.executable, str(BUILD), "--out", str(out), *args], check=True)
-    return out
+def p(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def cold_import_ms(code: Path, runtime: Path) -> float:
-    probe = (
-        "import sys, time; sys.path[:0] = [sys.argv[1], sys.argv[2]]; t = time.perf_counter();"
-        "import iot_lambda.handler; print((time.perf_counter() - t) * 1000)"
-    )
-    out = subprocess.run(
-        [sys.executable, "-I", "-S", "-c", probe, str(code), str(runtime)],
-        capture_output=True,
-        text=True,
+# --- cold import -------------------------------------------------------------------------------
+
+
+def stage(repo: Path, tmp: Path, name: str) -> tuple[Path, Path]:
+    """Build ``repo``'s zip (arm64, and for this machine) and unpack the host one."""
+    build = repo / "services" / "iot_lambda" / "scripts" / "build_zip.py"
+    arm, host = tmp / f"{name}-arm64.zip", tmp / f"{name}-host.zip"
+    subprocess.run([sys.executable, str(build), "--out", str(arm)], check=True, cwd=repo)
+    subprocess.run(
+        [
+            sys.executable,
+            str(build),
+            "--out",
+            str(host),
+            "--platform",
+            "x86_64-manylinux2014",
+            "--python-version",
+            PY,
+        ],
         check=True,
+        cwd=repo,
     )
-    return float(out.stdout)
+    code = tmp / name
+    with zipfile.ZipFile(host) as zf:
+        zf.extractall(code)
+    return arm, code
+
+
+def checkout(ref: str, tmp: Path) -> Path:
+    """``ref``'s tree, unpacked (``git archive``), to build the baseline from its own sources."""
+    root = tmp / "baseline-src"
+    root.mkdir()
+    archive = subprocess.run(
+        ["git", "archive", ref], cwd=REPO, capture_output=True, check=True
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(root)], input=archive, check=True)
+    return root
+
+
+def init_times(code: Path, runtime: Path) -> tuple[float, float]:
+    run = [sys.executable, "-I", "-S", "-c", INIT_PROBE, str(code), str(runtime)]
+    out = subprocess.run(run, capture_output=True, text=True, check=True).stdout.split()
+    return float(out[0]), float(out[1])
+
+
+def cold_start(runs: int, baseline_ref: str | None) -> None:
+    with tempfile.TemporaryDirectory() as tmp_dir:
+        tmp = Path(tmp_dir)
+        arm, code = stage(REPO, tmp, "this")
+        runtime = tmp / "runtime"  # what the Lambda runtime adds: boto3 and botocore
+        subprocess.run(
+            ["uv", "pip", "install", "--quiet", "--target", str(runtime), "boto3==1.44.5"],
+            check=True,
+        )
+        codes = {"this tree": code}
+        if baseline_ref:
+            codes[f"baseline {baseline_ref}"] = stage(checkout(baseline_ref, tmp), tmp, "base")[1]
+        with zipfile.ZipFile(arm) as zf:
+            unpacked = sum(i.file_size for i in zf.infolist())
+        print(
+            f"lambda zip (arm64): {arm.stat().st_size / 1024:.0f} KiB zipped, "
+            f"{unpacked / 1024 / 1024:.1f} MiB unpacked"
+        )
+        for each in codes.values():
+            init_times(each, runtime)  # compiles .pyc once, as a deployed zip would not need
+        samples: dict[str, list[tuple[float, float]]] = {label: [] for label in codes}
+        for _ in range(runs):  # interleaved, so machine load hits both alike
+            for label, each in codes.items():
+                samples[label].append(init_times(each, runtime))
+        breakdown = import_breakdown(code, runtime)
+    medians = {}
+    for label, pairs in samples.items():
+        imports = [i for i, _ in pairs]
+        inits = [t for _, t in pairs]
+        medians[label] = statistics.median(imports)
+        print(
+            f"{label}: cold import of iot_lambda.handler median {medians[label]:.0f} ms "
+            f"(min {min(imports):.0f}); init (import + settings + iot-data client) median "
+            f"{statistics.median(inits):.0f} ms (min {min(inits):.0f})  [n={runs}, warm .pyc]"
+        )
+    mine = medians["this tree"]
+    print(f"  cold import target <= 250 ms: {mine:.0f} ms, ratio {mine / 250:.2f}", end="")
+    others = [v for k, v in medians.items() if k != "this tree"]
+    print(f"; vs baseline {mine / others[0]:.2f}x" if others else "")
+    print("self time by top-level package (ms, one -X importtime run; stdlib included):")
+    for name, ms in sorted(breakdown.items(), key=lambda kv: -kv[1])[:12]:
+        print(f"  {name:24s} {ms:7.1f}")
 
 
 def import_breakdown(code: Path, runtime: Path) -> dict[str, float]:
+    """Self import time summed by top-level package: order-independent, unlike cumulative."""
     probe = "import sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]; import iot_lambda.handler"
     out = subprocess.run(
         [sys.executable, "-I", "-S", "-X", "importtime", "-c", probe, str(code), str(runtime)],
@@ -49,60 +149,222 @@ def import_breakdown(code: Path, runtime: Path) -> dict[str, float]:
         text=True,
         check=True,
     )
-    wanted = {
-        "boto3",
-        "botocore",
-        "aws_lambda_powertools",
-        "pydantic",
-        "pydantic_settings",
-        "smarthome_contract",
-        "iot_lambda",
-    }
     totals: dict[str, float] = {}
     for line in out.stderr.splitlines():
-        if not line.startswith("import time:") or "|" not in line:
+        if not line.startswith("import time:") or line.count("|") != 2:
             continue
-        _, cumulative, name = (
-            part.strip() for part in line.removeprefix("import time:").split("|")
-        )
-        if name in wanted:  # top-level entries only (nested ones are indented)
-            totals[name] = max(totals.get(name, 0.0), int(cumulative) / 1000)
+        own, _, name = (part.strip() for part in line.removeprefix("import time:").split("|"))
+        if own.isdigit():
+            package = name.split(".")[0]
+            totals[package] = totals.get(package, 0.0) + int(own) / 1000
     return totals
+
+
+# --- live: local IoT Core + a real bridge --------------------------------------------------------
+
+
+@contextmanager
+def live_home(tmp: Path) -> Iterator[Any]:
+    """The local IoT Core and the real bridge (the outage harness's BridgeProcess)."""
+    sys.path.insert(0, str(REPO / "services" / "home_bridge" / "tests"))
+    from devstack.iot_core import LocalIotCore
+    from outage_harness import BridgeProcess, Tuning
+
+    with LocalIotCore(tmp / "core", persist_shadows=False) as core:
+        bridge = BridgeProcess(core, THING, tmp, Tuning(heartbeat_seconds=15, poll_seconds=30))
+        bridge.start()
+        try:
+            yield core
+        finally:
+            bridge.kill()
+
+
+class Tools:
+    """The real handler with a Gateway-shaped context and the interceptor's caller."""
+
+    def __init__(self, endpoint: str) -> None:
+        import os
+
+        os.environ.update(
+            POWERTOOLS_METRICS_NAMESPACE="AgentCoreMcp/bench",
+            POWERTOOLS_SERVICE_NAME="smart-home",
+            IOT_DATA_ENDPOINT=endpoint,
+            THING_NAMES=THING,
+            COMMAND_WAIT_SECONDS="5",
+            SMARTHOME_HEARTBEAT_SECONDS="15",
+            AWS_DEFAULT_REGION="eu-central-1",
+            AWS_ACCESS_KEY_ID="bench",
+            AWS_SECRET_ACCESS_KEY="bench",  # noqa: S106 - the local stand-in checks no key
+        )
+        from gateway_contract.caller import Caller
+        from gateway_contract.rules import home_group
+        from iot_lambda import handler
+
+        handler.smart_home.cache_clear()
+        self._handler = handler
+        self._log = io.StringIO()
+        handler.logger.logger_handler.stream = self._log
+        self._caller = Caller(
+            sub="bench", username="bench", groups=(home_group(THING),), client_id="bench"
+        ).as_argument()
+
+    def call(self, tool: str, **arguments: Any) -> tuple[dict[str, Any], float, dict[str, int]]:
+        from types import SimpleNamespace
+
+        custom = {"bedrockAgentCoreToolName": f"home___{tool}", "bedrockAgentCoreMcpMessageId": "b"}
+        context = SimpleNamespace(
+            client_context=SimpleNamespace(custom=custom),
+            function_name="bench",
+            memory_limit_in_mb=256,
+            invoked_function_arn="arn:aws:lambda:eu-central-1:000000000000:function:bench",
+            aws_request_id=uuid.uuid4().hex,
+            get_remaining_time_in_millis=lambda: 15_000,
+        )
+        started = time.perf_counter()
+        with redirect_stdout(io.StringIO()):  # the EMF lines would drown the figures
+            answer = self._handler.handler({**arguments, "_caller": self._caller}, context)
+        elapsed = (time.perf_counter() - started) * 1000
+        lines = [json.loads(line) for line in self._log.getvalue().splitlines()]
+        self._log.seek(0)
+        self._log.truncate()
+        finished = [line for line in lines if line.get("message") == "tool call finished"]
+        return answer, elapsed, finished[-1]["shadow_calls"]
+
+
+def raw_client(endpoint: str) -> Any:
+    from botocore.session import get_session
+
+    return get_session().create_client(
+        "iot-data",
+        endpoint_url=endpoint,
+        region_name="eu-central-1",
+        aws_access_key_id="bench",
+        aws_secret_access_key="bench",  # noqa: S106 - the local stand-in checks no key
+    )
+
+
+def report_latency(client: Any, core: Any, on: bool) -> float:
+    """Write desired (v2 shape) over REST, then watch the shadow service in process (no REST,
+    0.5 ms steps): ms from the write's answer until the bridge's report is stored."""
+    from devstack.iot_core.topics import ShadowAddress
+
+    address = ShadowAddress(THING, "bulb-1")
+    doc = {"state": {"desired": {"on": on, "command_id": uuid.uuid4().hex}}}
+    resp = client.update_thing_shadow(
+        thingName=THING, shadowName="bulb-1", payload=json.dumps(doc).encode()
+    )
+    version = json.loads(resp["payload"].read())["version"]
+    written = time.perf_counter()
+    while time.perf_counter() - written < 5:
+        shadow = core.shadows.get(address)
+        if shadow["version"] > version and shadow["state"].get("reported", {}).get("on") == on:
+            return (time.perf_counter() - written) * 1000
+        time.sleep(0.0005)
+    return float("nan")
+
+
+def get_ms(client: Any) -> float:
+    started = time.perf_counter()
+    client.get_thing_shadow(thingName=THING, shadowName="bulb-1")["payload"].read()
+    return (time.perf_counter() - started) * 1000
+
+
+def sleep_and_read(client: Any, on: bool) -> float:
+    """The first prototype: update desired, sleep 2 s, read the shadow once."""
+    started = time.perf_counter()
+    doc = {"state": {"desired": {"on": on}}}
+    client.update_thing_shadow(
+        thingName=THING, shadowName="bulb-1", payload=json.dumps(doc).encode()
+    )
+    time.sleep(BASELINE_SLEEP)
+    client.get_thing_shadow(thingName=THING, shadowName="bulb-1")["payload"].read()
+    return (time.perf_counter() - started) * 1000
+
+
+def live(commands: int, samples: int) -> None:
+    if shutil.which("mosquitto") is None and not Path("/usr/sbin/mosquitto").exists():
+        print("live figures SKIPPED: mosquitto is not installed (make mosquitto)")
+        return
+    with tempfile.TemporaryDirectory() as tmp_dir, live_home(Path(tmp_dir)) as core:
+        from outage_harness import wait_until as until
+
+        tools = Tools(core.rest_endpoint)
+        until(lambda: tools.call("list_devices")[0].get("devices"), 30, "bridge published its bulb")
+        until(lambda: tools.call("get_status")[0]["bridge"]["connected"], 30, "bridge online")
+        client = raw_client(core.rest_endpoint)
+        on = bool(tools.call("get_status")[0]["state"]["on"])
+
+        gets = [get_ms(client) for _ in range(samples)]
+        landed = []
+        for _ in range(samples):
+            on = not on
+            landed.append(report_latency(client, core, on))
+            time.sleep(0.05)
+
+        confirm, reads, outcomes = [], [], []
+        for _ in range(commands):
+            on = not on
+            answer, ms, calls = tools.call("turn_on" if on else "turn_off", device="bulb-1")
+            outcomes.append(answer.get("status"))
+            confirm.append(ms)
+            reads.append(calls.get("GetThingShadow", 0) - 1)  # minus the device lookup
+            time.sleep(0.05)
+
+        status = [tools.call("get_status", device="bulb-1") for _ in range(samples)]
+        by_name = [tools.call("get_status", device="Living room") for _ in range(samples)]
+        listing = [tools.call("list_devices") for _ in range(samples)]
+        baseline = [sleep_and_read(client, not on) for _ in range(3)]
+
+    done = [ms for ms, o in zip(confirm, outcomes, strict=True) if o == "done"]
+    print(f"shadow GET on the local REST: p50 {statistics.median(gets):.1f} ms")
+    print(
+        f"write -> report stored (n={len(landed)}, watched in process): min {min(landed):.0f}, "
+        f"p50 {statistics.median(landed):.0f}, p90 {p(landed, 0.9):.0f}, max {max(landed):.0f} ms"
+    )
+    print(
+        f"turn_on/turn_off confirmed (n={len(done)} of {commands} done): "
+        f"p50 {statistics.median(done):.0f}, "
+        f"p90 {p(done, 0.9):.0f} ms; confirmation reads per command: p50 "
+        f"{statistics.median(reads):.0f}, max {max(reads)}; outcomes {sorted(set(outcomes))}"
+    )
+    print(
+        f"  confirm p50 - report p50 (the wait after the report landed, plus the device lookup "
+        f"and the write): "
+        f"{statistics.median(done) - statistics.median(landed):.0f} ms"
+    )
+    base = statistics.median(baseline)
+    print(
+        f"sleep-and-read baseline (update, sleep {BASELINE_SLEEP:g} s, read): p50 {base:.0f} ms; "
+        f"confirmed command is {base / statistics.median(done):.1f}x faster (target >= 20x)"
+    )
+    for label, runs in (
+        ("get_status by id", status),
+        ("get_status by name", by_name),
+        ("list_devices", listing),
+    ):
+        ms = [r[1] for r in runs]
+        calls = runs[-1][2]
+        print(
+            f"{label}: p50 {statistics.median(ms):.1f} ms (handler, in process), "
+            f"shadow calls per tool call {sum(calls.values())} {calls}"
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=9)
+    parser.add_argument("--commands", type=int, default=30)
+    parser.add_argument("--samples", type=int, default=30)
+    parser.add_argument("--no-live", action="store_true")
+    parser.add_argument("--no-cold", action="store_true")
+    parser.add_argument(
+        "--baseline-ref", default=None, help="git ref whose zip is measured alongside (e.g. main)"
+    )
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp_dir:
-        tmp = Path(tmp_dir)
-        arm = build(tmp / "arm64.zip")
-        host = build(tmp / "host.zip", "--platform", "x86_64-manylinux2014", "--python-version", PY)
-        code, runtime = tmp / "code", tmp / "runtime"
-        with zipfile.ZipFile(host) as zf:
-            zf.extractall(code)
-        subprocess.run(
-            ["uv", "pip", "install", "--quiet", "--target", str(runtime), "boto3==1.44.5"],
-            check=True,
-        )
-        with zipfile.ZipFile(arm) as zf:
-            unpacked = sum(i.file_size for i in zf.infolist())
-        zipped = arm.stat().st_size
-        cold_import_ms(code, runtime)  # compiles .pyc once, as the Lambda's first init would not
-        samples = [cold_import_ms(code, runtime) for _ in range(args.runs)]
-        breakdown = import_breakdown(code, runtime)
-    print(
-        f"lambda zip (arm64): {zipped / 1024:.0f} KiB zipped, "
-        f"{unpacked / 1024 / 1024:.1f} MiB unpacked"
-    )
-    print(
-        f"cold import of iot_lambda.handler (n={args.runs}, warm .pyc, this machine): "
-        f"median {statistics.median(samples):.0f} ms, min {min(samples):.0f} ms, "
-        f"max {max(samples):.0f} ms"
-    )
-    print("cumulative import cost by package (ms, one run):")
-    for name, ms in sorted(breakdown.items(), key=lambda kv: -kv[1]):
-        print(f"  {name:24s} {ms:7.1f}")
+    if not args.no_cold:
+        cold_start(args.runs, args.baseline_ref)
+    if not args.no_live:
+        live(args.commands, args.samples)
 
 
 if __name__ == "__main__":

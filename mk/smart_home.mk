@@ -5,6 +5,14 @@ BRIDGE_DIST := build/home_bridge
 
 build: build-lambda build-bridge
 
+.PHONY: tools-json
+tools-json: bootstrap ## Regenerate packages/smarthome_contract/.../tools.json from the tool table (tools.py)
+	$(PY) -m smarthome_contract.tools_gen
+
+.PHONY: tools-json-check
+tools-json-check: bootstrap ## Fail if tools.json is stale (someone changed a model or description)
+	$(PY) -m smarthome_contract.tools_gen --check
+
 .PHONY: build-lambda
 build-lambda: bootstrap ## Build build/iot_lambda.zip for the arm64 Lambda (aarch64 wheels from uv.lock)
 	UV=$(UV) $(PY) services/iot_lambda/scripts/build_zip.py --out $(LAMBDA_ZIP)

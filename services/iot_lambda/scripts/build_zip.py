@@ -1,7 +1,9 @@
-"""Build the Lambda deployment zip: our two packages plus locked third-party wheels.
+"""Build the Lambda deployment zip: our workspace packages plus locked third-party wheels.
 
-Third-party dependencies come from ``uv.lock`` (``uv export``), as binary wheels for the target
-platform only (``--only-binary :all:``), so an arm64 zip built on x86-64 holds aarch64 objects.
+Everything comes from iot-lambda's closure in ``uv.lock`` (``uv export``): the workspace members
+it depends on (``iot_lambda``, ``smarthome_contract``, ``gateway_contract``, ...) as source, the
+third-party dependencies as binary wheels for the target platform only (``--only-binary :all:``),
+so an arm64 zip built on x86-64 holds aarch64 objects and a new member dependency ships by itself.
 boto3 is left out: the Lambda Python runtime provides it. The zip is deterministic (sorted
 entries, fixed timestamps), so an unchanged build leaves Terraform's ``source_code_hash`` alone.
 
@@ -20,10 +22,6 @@ import zipfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[3]
-SOURCES = (
-    REPO / "services" / "iot_lambda" / "src" / "iot_lambda",
-    REPO / "packages" / "smarthome_contract" / "src" / "smarthome_contract",
-)
 # Provided by the Lambda runtime; shipping them would only grow the zip.
 RUNTIME_PROVIDED = (
     "boto3",
@@ -44,8 +42,8 @@ def _uv() -> str:
     return uv
 
 
-def locked_requirements() -> list[str]:
-    """Third-party pins of iot-lambda's closure from uv.lock (workspace members excluded)."""
+def _export() -> list[str]:
+    """iot-lambda's closure from uv.lock, one requirement a line (members as ``./<path>``)."""
     out = subprocess.run(  # noqa: S603 - fixed argv, no user input
         [
             _uv(),
@@ -64,12 +62,27 @@ def locked_requirements() -> list[str]:
         text=True,
         check=True,
     ).stdout
-    pins = [
-        line.strip()
-        for line in out.splitlines()
-        if line.strip() and not line.startswith(("./", "#", "-"))
-    ]
+    return [line.strip() for line in out.splitlines() if line.strip()]
+
+
+def locked_requirements() -> list[str]:
+    """Third-party pins of iot-lambda's closure, without members and what the runtime provides."""
+    pins = [line for line in _export() if not line.startswith(("./", "#", "-"))]
     return [p for p in pins if p.split("==")[0].lower() not in RUNTIME_PROVIDED]
+
+
+def member_sources() -> list[Path]:
+    """The import packages of the workspace members in the closure (``<member>/src/<package>``)."""
+    members = [REPO / line.removeprefix("./") for line in _export() if line.startswith("./")]
+    sources = [
+        package
+        for member in members
+        for package in sorted((member / "src").iterdir())
+        if (package / "__init__.py").is_file()
+    ]
+    if not sources:
+        raise SystemExit("uv export listed no workspace packages for iot-lambda")
+    return sources
 
 
 def stage(target: Path, platform: str, python_version: str) -> None:
@@ -98,7 +111,7 @@ def stage(target: Path, platform: str, python_version: str) -> None:
             cwd=REPO,
             check=True,
         )
-    for source in SOURCES:
+    for source in member_sources():
         shutil.copytree(source, target / source.name, ignore=shutil.ignore_patterns("__pycache__"))
 
 

@@ -1,23 +1,31 @@
-"""The smart-home tools' work: resolve the device, write desired, wait for reported, answer.
+"""The smart-home tools' work: resolve the device in the caller's homes, write, confirm, read.
 
-Every answer is a plain JSON-ready dict meant to be read by a person (through the model): a
-``message`` line plus the facts behind it. Problems the caller can fix raise :class:`ToolFailure`.
+Results and failures are plain data; :mod:`iot_lambda.views` turns them into the words and the
+JSON the caller reads. A call reaches only the caller's homes (``Caller.homes`` intersected with
+``THING_NAMES``), so a device elsewhere is looked for nowhere and answers as unknown.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from functools import partial
+from typing import Any, Literal
 
+from botocore.exceptions import BotoCoreError, ClientError, ConnectionClosedError, ReadTimeoutError
+from gateway_contract.caller import Caller
+from smarthome_contract import naming
 from smarthome_contract.shadow import (
     BridgePresence,
+    CommandOutcome,
     DesiredState,
     DeviceShadow,
     ReportedState,
-    iso,
+    command_outcome,
+    command_request,
+    new_command_id,
     utc_now,
 )
 from smarthome_contract.tools import (
@@ -31,17 +39,17 @@ from smarthome_contract.tools import (
     TurnOnInput,
 )
 
+from iot_lambda.confirm import poll_offsets
+from iot_lambda.presence import BridgeStatus, bridge_status
 from iot_lambda.settings import LambdaSettings
 from iot_lambda.shadows import ShadowStore
 
-
-class ToolFailure(Exception):
-    """A problem the caller can act on; the message is the answer."""
+# --- results ---------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Device:
-    """A device found in a home's shadows."""
+    """A device found in one of the caller's homes, with the shadow it was found by."""
 
     thing: str
     device_id: str
@@ -55,12 +63,93 @@ class Device:
     def name(self) -> str:
         return self.reported.name or self.device_id
 
-    def label(self) -> dict[str, str]:
-        return {"id": self.device_id, "name": self.name, "home": self.thing}
+
+@dataclass(frozen=True)
+class DeviceList:
+    """``list_devices``: the devices of the caller's homes."""
+
+    homes: tuple[str, ...]
+    devices: list[Device]
+
+
+@dataclass(frozen=True)
+class Status:
+    """``get_status``: a device's last report and its bridge's presence."""
+
+    device: Device
+    bridge: BridgeStatus
+
+
+# done / superseded / rejected: the contract's command_outcome on a read after the write;
+# stored: no read proved either within the wait; unknown: AWS did not answer the write.
+Outcome = Literal["done", "superseded", "rejected", "stored", "unknown"]
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    """A command's outcome. ``latest`` is the last read (``None`` if none succeeded)."""
+
+    outcome: Outcome
+    device: Device
+    target: dict[str, Any]
+    command_id: str
+    latest: DeviceShadow | None = None
+    bridge: BridgeStatus | None = None
+    waited_seconds: float = 0.0
+    reads: int = 0
+    failed_reads: int = 0
+
+
+Result = DeviceList | Status | CommandResult
+
+
+# --- failures: the caller's to fix; the message is written by views --------------------------
+
+
+class ToolFailure(Exception):
+    """A problem the caller can act on."""
+
+
+class NoHomes(ToolFailure):
+    """The caller has no home assigned (in this deployment)."""
+
+
+@dataclass
+class NoDevices(ToolFailure):
+    """No bridge in the caller's homes has reported a device yet."""
+
+    homes: tuple[str, ...]
+
+
+@dataclass
+class NoSuchDevice(ToolFailure):
+    """``ref`` names no device in the caller's homes."""
+
+    ref: str
+    choices: list[Device]
+
+
+@dataclass
+class AmbiguousDevice(ToolFailure):
+    """``ref`` names several devices (or none was named and there are several)."""
+
+    ref: str | None
+    choices: list[Device]
+
+
+@dataclass
+class Unsupported(ToolFailure):
+    """The device cannot do what the command asks."""
+
+    device: Device
+    desired: DesiredState
+
+
+# --- the tools -------------------------------------------------------------------------------
 
 
 class SmartHome:
-    """The tools, over a :class:`ShadowStore`. ``sleep``/``clock`` are injectable for tests."""
+    """The tools over a :class:`ShadowStore`. ``sleep``/``clock``/``now`` are injectable."""
 
     def __init__(
         self,
@@ -69,232 +158,203 @@ class SmartHome:
         *,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        now: Callable[[], datetime] = utc_now,
     ) -> None:
-        self._store = store
-        self._settings = settings
+        self.store = store
+        self.settings = settings
         self._sleep = sleep
         self._clock = clock
+        self._now = now
 
-    def run(self, tool: str, args: ToolInput) -> dict[str, Any]:
-        """Run one validated tool call."""
-        match args:
-            case ListDevicesInput():
-                return self.list_devices()
-            case GetStatusInput():
-                return self.get_status(args)
-            case TurnOnInput():
-                return self.command(args, DesiredState(on=True))
-            case TurnOffInput():
-                return self.command(args, DesiredState(on=False))
-            case SetBrightnessInput():
-                return self.command(args, DesiredState(on=True, brightness=args.brightness))
-            case SetColorTemperatureInput():
-                return self.command(args, DesiredState(color_temp=args.kelvin))
-        raise ToolFailure(f"Tool '{tool}' has no implementation.")
+    def homes(self, caller: Caller) -> tuple[str, ...]:
+        """The configured things the caller may use, in configuration order."""
+        allowed = caller.homes
+        return tuple(t for t in self.settings.thing_names if t in allowed)
 
-    # --- tools -----------------------------------------------------------------------------
+    def run(
+        self, args: ToolInput, caller: Caller, *, budget_seconds: float | None = None
+    ) -> Result:
+        """Run one validated tool call for ``caller``; ``budget_seconds`` caps a command's wait."""
+        homes = self.homes(caller)
+        if not homes:
+            raise NoHomes()
+        method = _METHODS[type(args)]
+        return method(self, args, homes, budget_seconds)
 
-    def list_devices(self) -> dict[str, Any]:
-        devices = self._all_devices()
-        return {
-            "message": f"{len(devices)} device(s): " + ", ".join(d.name for d in devices)
-            if devices
-            else "No devices yet: the home bridge has not reported any.",
-            "devices": [
-                {
-                    **d.label(),
-                    "kind": d.reported.kind,
-                    "model": d.reported.model,
-                    "reachable": d.reported.reachable,
-                    "capabilities": d.reported.capabilities.model_dump(),
-                }
-                for d in devices
-            ],
-        }
+    def list_devices(self, _: ListDevicesInput, homes: tuple[str, ...], __: float | None) -> Result:
+        return DeviceList(homes, self._all_devices(homes))
 
-    def get_status(self, args: GetStatusInput) -> dict[str, Any]:
-        device = self._resolve(args.device)
-        reported = device.reported
-        presence = self._presence(device.thing)
-        age = _age_seconds(reported.updated_at)
-        state = _state(reported)
-        pending = device.shadow.pending()
-        words = [f"{device.name} is {_describe(reported)}"]
-        words.append(
-            f"(reported {age} s ago)" if age is not None else "(no report from the device yet)"
+    def get_status(self, args: GetStatusInput, homes: tuple[str, ...], _: float | None) -> Result:
+        # With one home the presence read need not wait for the device lookup.
+        early = (
+            self.store.submit(lambda: self.store.presence(homes[0])) if len(homes) == 1 else None
         )
-        if not reported.reachable:
-            words.append("- the bridge cannot reach the device right now")
-        if pending:
-            words.append(f"- waiting to apply {pending}")
-        return {
-            "message": " ".join(words) + ". " + _describe_presence(device.thing, presence),
-            "device": device.label(),
-            "state": state,
-            "reachable": reported.reachable,
-            "reported_at": iso(reported.updated_at) if reported.updated_at else None,
-            "report_age_seconds": age,
-            "pending": pending,
-            "bridge": _presence_json(presence),
-        }
+        device = self._resolve(args.device, homes)
+        presence = early.result() if early else self.store.presence(device.thing)
+        return Status(device, self._bridge(device.thing, presence))
 
-    def command(self, args: DeviceInput, desired: DesiredState) -> dict[str, Any]:
-        device = self._resolve(args.device)
+    def turn_on(self, args: TurnOnInput, homes: tuple[str, ...], budget: float | None) -> Result:
+        return self._command(args, homes, DesiredState(on=True), budget)
+
+    def turn_off(self, args: TurnOffInput, homes: tuple[str, ...], budget: float | None) -> Result:
+        return self._command(args, homes, DesiredState(on=False), budget)
+
+    def set_brightness(
+        self, args: SetBrightnessInput, homes: tuple[str, ...], budget: float | None
+    ) -> Result:
+        desired = DesiredState(on=True, brightness=args.brightness)
+        return self._command(args, homes, desired, budget)
+
+    def set_color_temperature(
+        self, args: SetColorTemperatureInput, homes: tuple[str, ...], budget: float | None
+    ) -> Result:
+        return self._command(args, homes, DesiredState(color_temp=args.kelvin), budget)
+
+    # --- commands ----------------------------------------------------------------------------
+
+    def _command(
+        self,
+        args: DeviceInput,
+        homes: tuple[str, ...],
+        desired: DesiredState,
+        budget: float | None,
+    ) -> CommandResult:
+        device = self._resolve(args.device, homes)
         _check_capabilities(device, desired)
         target = desired.changes()
-        self._store.set_desired(device.thing, device.device_id, target)
-        confirmed = self._wait_for(device, target)
-        if confirmed is not None:
-            return {
-                "status": "done",
-                "message": f"Done: {device.name} is {_describe(confirmed)}.",
-                "device": device.label(),
-                "state": _state(confirmed),
-            }
-        presence = self._presence(device.thing)
-        return {
-            "status": "stored",
-            "message": _stored_message(device, presence, self._settings.command_wait_seconds),
-            "device": device.label(),
-            "requested": target,
-            "bridge": _presence_json(presence),
-        }
+        command_id = new_command_id()
+        try:
+            version = self.store.update(
+                device.thing, device.device_id, command_request(desired, command_id)
+            )
+        except (ReadTimeoutError, ConnectionClosedError):
+            # Sent, but no answer: it may or may not be stored. Say so rather than "failed".
+            return CommandResult("unknown", device, target, command_id)
+        wait = self.settings.command_wait_seconds
+        if budget is not None:
+            wait = max(0.0, min(wait, budget))
+        return self._confirm(device, target, command_id, version, wait)
 
-    # --- helpers ---------------------------------------------------------------------------
+    def _confirm(
+        self,
+        device: Device,
+        target: dict[str, Any],
+        command_id: str,
+        version: int | None,
+        wait: float,
+    ) -> CommandResult:
+        s = self.settings
+        started = self._clock()
+        latest: DeviceShadow | None = None
+        reads = failed = 0
+        offsets = poll_offsets(
+            wait,
+            first=s.poll_first_seconds,
+            min_gap=s.poll_min_gap_seconds,
+            growth=s.poll_growth,
+            max_gap=s.poll_max_gap_seconds,
+        )
+        # Without the write's version only the echoed id can prove the command (never a version).
+        known = version if version is not None else 2**63
+        for offset in offsets:
+            delay = started + offset - self._clock()
+            if delay > 0:
+                self._sleep(delay)
+            try:
+                shadow = self.store.device(device.thing, device.device_id)
+            except (ClientError, BotoCoreError):
+                failed += 1  # the command is stored; a failed look is no news
+                continue
+            reads += 1
+            if shadow is None:
+                continue
+            latest = shadow
+            outcome = command_outcome(shadow, command_id, known, target)
+            if outcome is not CommandOutcome.PENDING:
+                return CommandResult(
+                    outcome.value,  # type: ignore[arg-type]  # done/superseded/rejected
+                    device,
+                    target,
+                    command_id,
+                    latest=shadow,
+                    waited_seconds=self._clock() - started,
+                    reads=reads,
+                    failed_reads=failed,
+                )
+        bridge = self._bridge(device.thing, self.store.presence(device.thing))
+        return CommandResult(
+            "stored",
+            device,
+            target,
+            command_id,
+            latest=latest,
+            bridge=bridge,
+            waited_seconds=self._clock() - started,
+            reads=reads,
+            failed_reads=failed,
+        )
 
-    def _wait_for(self, device: Device, target: dict[str, Any]) -> ReportedState | None:
-        # Short first polls catch a connected bridge (tens of ms); backoff keeps a long wait cheap.
-        deadline = self._clock() + self._settings.command_wait_seconds
-        delay = self._settings.first_poll_seconds
-        while True:
-            remaining = deadline - self._clock()
-            if remaining <= 0:
-                return None
-            self._sleep(min(delay, remaining))
-            shadow = self._store.device(device.thing, device.device_id)
-            if shadow is not None and _confirmed(shadow, target):
-                return shadow.state.reported
-            delay = min(delay * 2, self._settings.max_poll_seconds)
+    # --- lookups -----------------------------------------------------------------------------
 
-    def _all_devices(self) -> list[Device]:
-        devices = []
-        for thing in self._settings.thing_names:
-            for device_id in self._store.device_ids(thing):
-                shadow = self._store.device(thing, device_id)
-                if shadow is not None and shadow.state.reported is not None:
-                    devices.append(Device(thing, device_id, shadow))
-        return devices
+    def _all_devices(self, homes: Sequence[str]) -> list[Device]:
+        listed = self.store.gather([partial(self.store.device_ids, t) for t in homes])
+        pairs = [(thing, d) for thing, ids in zip(homes, listed, strict=True) for d in ids]
+        shadows = self.store.gather([partial(self.store.device, t, d) for t, d in pairs])
+        return [
+            Device(thing, device_id, shadow)
+            for (thing, device_id), shadow in zip(pairs, shadows, strict=True)
+            if shadow is not None and shadow.state.reported is not None
+        ]
 
-    def _resolve(self, ref: str | None) -> Device:
-        if ref is not None:
-            # An id is the cheap path: one read per home, no listing.
-            for thing in self._settings.thing_names:
-                shadow = self._store.device(thing, ref)
-                if shadow is not None and shadow.state.reported is not None:
-                    return Device(thing, ref, shadow)
-        devices = self._all_devices()
+    def _resolve(self, ref: str | None, homes: tuple[str, ...]) -> Device:
+        same_id: list[Device] = []
+        if ref is not None and naming.is_valid_device_id(ref):
+            # An id is the cheap path: one read per home, side by side, no listing.
+            shadows = self.store.gather([partial(self.store.device, t, ref) for t in homes])
+            same_id = [
+                Device(thing, ref, shadow)
+                for thing, shadow in zip(homes, shadows, strict=True)
+                if shadow is not None and shadow.state.reported is not None
+            ]
+            if len(same_id) == 1:
+                return same_id[0]
+        # Not an id (any text is a possible name): match names; nothing odd reaches AWS.
+        devices = self._all_devices(homes)
         if ref is None:
             if len(devices) == 1:
                 return devices[0]
             if not devices:
-                raise ToolFailure("No devices yet: the home bridge has not reported any.")
-            raise ToolFailure(
-                "Several devices: say which one with 'device'. Choices: " + _choices(devices)
-            )
+                raise NoDevices(homes)
+            raise AmbiguousDevice(None, devices)
         wanted = ref.strip().casefold()
-        matches = [d for d in devices if d.name.casefold() == wanted]
+        matches = [d for d in devices if d.name.strip().casefold() == wanted]
         if len(matches) == 1:
             return matches[0]
-        if not matches:
-            raise ToolFailure(f"No device called '{ref}'. Choices: " + _choices(devices))
-        raise ToolFailure(f"'{ref}' is ambiguous; use the id. Choices: " + _choices(matches))
+        if matches or same_id:  # one name for several devices, or one id in several homes
+            raise AmbiguousDevice(ref, matches or same_id)
+        raise NoSuchDevice(ref, devices)
 
-    def _presence(self, thing: str) -> BridgePresence | None:
-        shadow = self._store.presence(thing)
-        return None if shadow is None else shadow.state.reported
-
-
-def _confirmed(shadow: DeviceShadow, target: dict[str, Any]) -> bool:
-    reported = shadow.state.reported
-    if reported is None or not reported.reachable:
-        return False
-    pending = shadow.pending()
-    return reported.matches(target) and not any(key in pending for key in target)
+    def _bridge(self, thing: str, presence: BridgePresence | None) -> BridgeStatus:
+        return bridge_status(thing, presence, now=self._now())
 
 
 def _check_capabilities(device: Device, desired: DesiredState) -> None:
     caps = device.reported.capabilities
     if desired.brightness is not None and not caps.brightness:
-        raise ToolFailure(f"{device.name} cannot dim (no brightness control).")
-    if desired.color_temp is not None:
-        if caps.color_temp is None:
-            raise ToolFailure(f"{device.name} has no colour-temperature control.")
-        if not caps.color_temp.contains(desired.color_temp):
-            raise ToolFailure(
-                f"{desired.color_temp} K is outside {device.name}'s range "
-                f"{caps.color_temp.min_kelvin}-{caps.color_temp.max_kelvin} K."
-            )
+        raise Unsupported(device, desired)
+    if desired.color_temp is not None and (
+        caps.color_temp is None or not caps.color_temp.contains(desired.color_temp)
+    ):
+        raise Unsupported(device, desired)
 
 
-def _choices(devices: list[Device]) -> str:
-    return ", ".join(f"'{d.name}' (id {d.device_id})" for d in devices) + "."
-
-
-def _state(reported: ReportedState) -> dict[str, Any]:
-    return {"on": reported.on, "brightness": reported.brightness, "color_temp": reported.color_temp}
-
-
-def _describe(reported: ReportedState) -> str:
-    if reported.on is None:
-        return "in an unknown state"
-    if not reported.on:
-        return "off"
-    extras = []
-    if reported.brightness is not None:
-        extras.append(f"{reported.brightness}%")
-    if reported.color_temp:
-        extras.append(f"{reported.color_temp} K")
-    return "on" + (f" ({', '.join(extras)})" if extras else "")
-
-
-def _age_seconds(ts: datetime | None) -> int | None:
-    return None if ts is None else max(0, round((utc_now() - ts).total_seconds()))
-
-
-def _presence_json(presence: BridgePresence | None) -> dict[str, Any]:
-    if presence is None:
-        return {"connected": False, "known": False}
-    return {
-        "connected": bool(presence.connected),
-        "connected_at": iso(presence.connected_at) if presence.connected_at else None,
-        "disconnected_at": iso(presence.disconnected_at) if presence.disconnected_at else None,
-        "heartbeat_at": iso(presence.heartbeat_at) if presence.heartbeat_at else None,
-    }
-
-
-def _describe_presence(thing: str, presence: BridgePresence | None) -> str:
-    if presence is None or presence.connected is None:
-        return f"The home bridge '{thing}' has never connected."
-    if presence.connected:
-        beat = _age_seconds(presence.heartbeat_at or presence.connected_at)
-        return f"The home bridge is connected (last heard {beat} s ago)."
-    since = iso(presence.disconnected_at) if presence.disconnected_at else "an unknown time"
-    return f"The home bridge is offline since {since}."
-
-
-def _stored_message(device: Device, presence: BridgePresence | None, waited: float) -> str:
-    stored = f"The command for {device.name} is stored"
-    if presence is None or presence.connected is None:
-        return f"{stored}; the home bridge has never connected, so it applies once it does."
-    if not presence.connected:
-        since = iso(presence.disconnected_at) if presence.disconnected_at else "an unknown time"
-        return f"{stored} and will apply when the home bridge reconnects (offline since {since})."
-    if not device.reported.reachable:
-        return (
-            f"{stored}: the bridge is online but cannot reach {device.name}; "
-            "it keeps retrying and applies the command when the device answers."
-        )
-    return (
-        f"{stored}: the bridge is online but did not confirm within {waited:g} s; "
-        "it applies the command as soon as it can. Ask for the status to check."
-    )
+# One table: the input model of a tool (from the contract's table) -> the method that runs it.
+_METHODS: dict[type[ToolInput], Callable[[SmartHome, Any, tuple[str, ...], float | None], Result]]
+_METHODS = {
+    ListDevicesInput: SmartHome.list_devices,
+    GetStatusInput: SmartHome.get_status,
+    TurnOnInput: SmartHome.turn_on,
+    TurnOffInput: SmartHome.turn_off,
+    SetBrightnessInput: SmartHome.set_brightness,
+    SetColorTemperatureInput: SmartHome.set_color_temperature,
+}
