@@ -97,3 +97,14 @@ def _alive(pid: int) -> bool:
     # A zombie still answers kill(0); its state says it has exited.
     stat = Path(f"/proc/{pid}/stat")
     return stat.exists() and stat.read_text().split()[2] != "Z"
+
+
+def test_the_echo_handler_answers_its_event_and_client_context() -> None:
+    from testkit.lambdas import echo
+
+    class Context:
+        class client_context:  # noqa: N801 - mirrors the Lambda attribute name
+            custom = {"k": "v"}
+
+    assert echo({"a": 1}, Context()) == {"event": {"a": 1}, "custom": {"k": "v"}}
+    assert echo(None, object()) == {"event": None, "custom": {}}

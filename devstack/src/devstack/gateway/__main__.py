@@ -10,6 +10,8 @@ from pydantic import ValidationError
 
 def main() -> int:
     """Read settings, serve until SIGINT/SIGTERM."""
+    import uvicorn
+
     from devstack.gateway.server import create_gateway
     from devstack.gateway.settings import GatewaySettings
 
@@ -19,14 +21,8 @@ def main() -> int:
     except ValidationError as exc:
         print(f"devstack gateway: invalid settings: {exc}", file=sys.stderr)
         return 2
-    create_gateway(settings).run(
-        transport="http",
-        host=settings.host,
-        port=settings.port,
-        path=settings.path,
-        stateless_http=True,
-        show_banner=False,
-    )
+    app = create_gateway(settings).app()
+    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning")
     return 0
 
 
