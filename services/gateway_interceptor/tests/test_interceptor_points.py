@@ -288,3 +288,19 @@ def test_a_tool_list_for_an_unverified_caller_is_withheld(interceptor, issuer):
     ]
     assert "result" not in out["body"]
     assert out["body"]["error"]["code"] == -32001
+
+
+def test_a_refusal_speaks_the_callers_protocol_revision(interceptor, issuer):
+    token = token_for(issuer, [])
+    legacy = interceptor.handle(request_event(call("home___turn_on"), token)).output
+    assert "resultType" not in legacy["mcp"]["transformedGatewayResponse"]["body"]["result"]
+    modern = interceptor.handle(
+        request_event(call("home___turn_on"), token, {"MCP-Protocol-Version": "2026-07-28"})
+    ).output
+    assert modern["mcp"]["transformedGatewayResponse"]["body"]["result"]["resultType"] == "complete"
+    body = call("home___turn_on")
+    body["params"]["_meta"] = {"io.modelcontextprotocol/protocolVersion": "2026-07-28"}
+    via_meta = interceptor.handle(request_event(body, token)).output
+    assert (
+        via_meta["mcp"]["transformedGatewayResponse"]["body"]["result"]["resultType"] == "complete"
+    )

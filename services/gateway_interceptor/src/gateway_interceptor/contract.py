@@ -28,6 +28,11 @@ TOOLS_LIST = "tools/list"
 # JSON-RPC "server error" range; the Gateway's own authorizer answers 401 before we ever run.
 UNAUTHORIZED = -32001
 INVALID_REQUEST = -32600
+# From this MCP revision on (stateless, no initialize), every result names its ``resultType``
+# and clients refuse one without it; the version travels in a header and in ``_meta``.
+RESULT_TYPE_FROM = "2026-07-28"
+PROTOCOL_VERSION_HEADER = "mcp-protocol-version"
+PROTOCOL_VERSION_META = "io.modelcontextprotocol/protocolVersion"
 
 JsonObject = dict[str, Any]
 
@@ -64,6 +69,23 @@ class InterceptorEvent:
         """True at the RESPONSE interception point."""
         return self.response is not None
 
+    @property
+    def protocol_version(self) -> str | None:
+        """The MCP revision the request says it speaks (2026-07-28 and later say so)."""
+        version = self.headers.get(PROTOCOL_VERSION_HEADER)
+        if version:
+            return version
+        params = self.body.get("params") if isinstance(self.body, Mapping) else None
+        meta = params.get("_meta") if isinstance(params, Mapping) else None
+        found = meta.get(PROTOCOL_VERSION_META) if isinstance(meta, Mapping) else None
+        return found if isinstance(found, str) else None
+
+    @property
+    def tags_results(self) -> bool:
+        """True when results must carry ``resultType`` (dated revisions compare as strings)."""
+        version = self.protocol_version
+        return version is not None and version >= RESULT_TYPE_FROM
+
     def bearer_token(self) -> str | None:
         """The raw JWT of ``Authorization: Bearer <jwt>`` (header names arrive in any case)."""
         scheme, _, token = self.headers.get("authorization", "").partition(" ")
@@ -94,13 +116,15 @@ def answer(body: Any, status: int = 200, headers: Mapping[str, Any] | None = Non
     }
 
 
-def tool_error(message_id: Any, text: str) -> JsonObject:
-    """A ``tools/call`` result the model reads as a refusal (``isError``), not a transport fault."""
-    return {
-        "jsonrpc": "2.0",
-        "id": message_id,
-        "result": {"isError": True, "content": [{"type": "text", "text": text}]},
-    }
+def tool_error(message_id: Any, text: str, *, tagged: bool = False) -> JsonObject:
+    """A ``tools/call`` result the model reads as a refusal (``isError``), not a transport fault.
+
+    ``tagged``: add ``resultType`` (MCP 2026-07-28 and later); older revisions leave it out.
+    """
+    result: JsonObject = {"isError": True, "content": [{"type": "text", "text": text}]}
+    if tagged:
+        result["resultType"] = "complete"
+    return {"jsonrpc": "2.0", "id": message_id, "result": result}
 
 
 def rpc_error(message_id: Any, code: int, text: str) -> JsonObject:

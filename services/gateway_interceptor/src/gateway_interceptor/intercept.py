@@ -86,14 +86,14 @@ class Interceptor:
         try:
             caller = self._verifier.caller(token)
         except TokenRefused as exc:
-            return self._refuse_unverified(body, method, exc)
+            return self._refuse_unverified(body, method, exc, tagged=event.tags_results)
         header = {rules().caller.runtime_header: token} if token else {}
         if method != TOOLS_CALL:
             return Outcome(forward(body, header), "forwarded", method, sub=caller.sub)
-        return self._tool_call(body, caller, header)
+        return self._tool_call(body, caller, header, tagged=event.tags_results)
 
     def _tool_call(
-        self, body: Mapping[str, Any], caller: Caller, header: Mapping[str, str]
+        self, body: Mapping[str, Any], caller: Caller, header: Mapping[str, str], *, tagged: bool
     ) -> Outcome:
         params = body.get("params")
         params = dict(params) if isinstance(params, Mapping) else {}
@@ -107,7 +107,7 @@ class Interceptor:
             arguments = {k: v for k, v in arguments.items() if k != rules().caller.argument}
         refusal = self._policy.refusal(caller, tool)
         if refusal is not None:
-            result = tool_error(body.get("id"), refusal)
+            result = tool_error(body.get("id"), refusal, tagged=tagged)
             return Outcome(answer(result), "refused: not allowed", TOOLS_CALL, tool, caller.sub)
         if self._policy.is_home_tool(tool) and isinstance(arguments, dict):
             arguments[rules().caller.argument] = caller.as_argument()
@@ -116,7 +116,7 @@ class Interceptor:
         return Outcome(forward(forwarded, header), "forwarded", TOOLS_CALL, tool, caller.sub)
 
     def _refuse_unverified(
-        self, body: Mapping[str, Any], method: str | None, exc: TokenRefused
+        self, body: Mapping[str, Any], method: str | None, exc: TokenRefused, *, tagged: bool
     ) -> Outcome:
         if isinstance(exc, KeysUnavailable):
             log.warning("signing keys unavailable: %s", exc.reason)
@@ -128,7 +128,7 @@ class Interceptor:
             # A notification has no answer to carry a refusal and reaches no tool.
             return Outcome(answer(None, status=202), decision, method)
         if method == TOOLS_CALL:
-            return Outcome(answer(tool_error(body["id"], text)), decision, method)
+            return Outcome(answer(tool_error(body["id"], text, tagged=tagged)), decision, method)
         return Outcome(answer(rpc_error(body["id"], UNAUTHORIZED, text)), decision, method)
 
     # --- RESPONSE -------------------------------------------------------------------------------
