@@ -47,7 +47,6 @@ def settings_for(core: LocalIotCore, thing: str, tmp: Path) -> BridgeSettings:
         cert_file=cert,
         key_file=key,
         ca_file=core.ca_file,
-        heartbeat_seconds=30,
         poll_seconds=30,
         devices=[
             {
@@ -71,10 +70,11 @@ async def bridge_latency(core: LocalIotCore, data: Any, tmp: Path, n: int) -> li
             arrived[event.device_id] = time.perf_counter()
         await original_handle(self, event)
 
-    async def update(self: MqttShadowPort, shadow: str, **kw: Any) -> None:
-        await original_update(self, shadow, **kw)
+    async def update(self: MqttShadowPort, shadow: str, **kw: Any) -> int:
+        version = await original_update(self, shadow, **kw)
         if shadow in arrived:
             samples.append((time.perf_counter() - arrived.pop(shadow)) * 1000)
+        return version
 
     Bridge.handle, MqttShadowPort.update = handle, update  # type: ignore[method-assign]
     try:

@@ -1,6 +1,9 @@
 """Shadow latencies on the local IoT Core: what the Lambda and the bridge will see locally.
 
 * REST UpdateThingShadow and GetThingShadow round trips (boto3, like the Lambda);
+* the same GET from a kept-alive ``http.client`` connection, which sets no TCP_NODELAY of its own:
+  it shows the server's Nagle / delayed-ACK stall (~40 ms per request) if the server's accepted
+  sockets lack TCP_NODELAY (issue 17);
 * command round trip: REST update of ``desired`` → the delta arrives at an MQTT 5 device
   (awsiot's IotShadowClientV2, like the bridge) → the device reports → REST sees delta gone.
 
@@ -10,6 +13,7 @@ Usage: ``uv run python bench/bench_iot_core_shadow.py [--runs 50]``. Prints figu
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import queue
@@ -64,6 +68,21 @@ def _device(
     return client, iotshadow.IotShadowClientV2(client, options)
 
 
+def _plain_gets(core: LocalIotCore, runs: int) -> list[float]:
+    host, _, port = core.rest_endpoint.removeprefix("http://").partition(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    samples = []
+    try:
+        for _ in range(runs):
+            began = time.perf_counter()
+            connection.request("GET", f"/things/{THING}/shadow?name=rest")
+            connection.getresponse().read()
+            samples.append(time.perf_counter() - began)
+    finally:
+        connection.close()
+    return samples
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=50)
@@ -91,6 +110,8 @@ def main() -> None:
             gets.append(time.perf_counter() - began)
         print(f"REST UpdateThingShadow: {_ms(updates)}")
         print(f"REST GetThingShadow:    {_ms(gets)}")
+        plain = _plain_gets(core, args.runs)
+        print(f"REST GET, kept-alive http.client (no client TCP_NODELAY): {_ms(plain)}")
 
         stopped = threading.Event()
         client, shadow = _device(core, stopped)

@@ -5,7 +5,9 @@ Figures, each over several runs:
 * CLI: ``python -m devstack.sandbox`` from process spawn until ``GET /health`` answers 200
   (interpreter, imports and, for a fresh database, schema + seed included), then SIGTERM to exit.
 * In-process: ``running_sandbox()`` until healthy, with a fresh and with an existing database.
-* Latency of typical calls against a running sandbox (p50/p95 over many requests).
+* Latency of typical calls against a running sandbox (p50/p95 over many requests), on a new
+  connection per request and on one kept-alive connection (what a pooled API client does; before
+  the TCP_NODELAY fix every kept-alive answer waited ~40 ms for a delayed ACK).
 
 Usage: ``uv run python bench/bench_sandbox_startup.py [--runs 5] [--requests 200]``. Prints
 figures; asserts nothing about time (the machine's load decides those).
@@ -14,6 +16,7 @@ figures; asserts nothing about time (the machine's load decides those).
 from __future__ import annotations
 
 import argparse
+import http.client
 import os
 import signal
 import socket
@@ -99,6 +102,23 @@ def latency(base_url: str, path: str, requests: int) -> list[float]:
     return samples
 
 
+def kept_alive_latency(base_url: str, path: str, requests: int) -> list[float]:
+    """Requests on one persistent connection, as a pooled client sends them."""
+    host, port = base_url.removeprefix("http://").split("/")[0].split(":")
+    prefix = "/" + base_url.removeprefix("http://").split("/", 1)[1]
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    samples = []
+    try:
+        for _ in range(requests):
+            started = time.perf_counter()
+            connection.request("GET", prefix + path, headers={"Authorization": TOKEN})
+            connection.getresponse().read()
+            samples.append(time.perf_counter() - started)
+    finally:
+        connection.close()
+    return samples
+
+
 def _report(label: str, samples: list[float], unit: Callable[[float], str]) -> None:
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
@@ -142,6 +162,11 @@ def main() -> None:
                 "/Contact/1",
             ):
                 _report(f"GET {path[:44]}", latency(base_url, path, args.requests), millis)
+        print("request latency (one kept-alive connection; floor ~1 ms, Nagle stall ~40 ms)")
+        with running_sandbox(root / "latency.db", [TOKEN]) as base_url:
+            for path in ("/Contact?limit=20&countAll=true", "/Contact/1"):
+                samples = kept_alive_latency(base_url, path, args.requests)
+                _report(f"GET {path[:44]} kept alive", samples, millis)
 
 
 if __name__ == "__main__":

@@ -25,11 +25,13 @@ runtime-bench: bootstrap ## Print tool-call latency/throughput over MCP-over-HTT
 	$(VENV)/bin/python bench/bench_mcp_runtime.py $(BENCH_ARGS)
 
 .PHONY: runtime-image-context
-runtime-image-context: bootstrap ## Write build/runtime-image: Dockerfile, hashed requirements from uv.lock, the wheel
+runtime-image-context: bootstrap ## Write build/runtime-image: Dockerfile, hashed requirements from uv.lock, the wheels
 	rm -rf $(RUNTIME_IMAGE_CONTEXT) && mkdir -p $(RUNTIME_IMAGE_CONTEXT)/dist
 	$(UV) export --package mcp-runtime --no-dev --frozen --no-emit-workspace --no-header --quiet \
 	  -o $(RUNTIME_IMAGE_CONTEXT)/requirements.txt
+	@# Workspace dependencies are not in requirements.txt: their wheels go next to the runtime's.
 	$(UV) build --package mcp-runtime --wheel --quiet --out-dir $(RUNTIME_IMAGE_CONTEXT)/dist
+	$(UV) build --package gateway-contract --wheel --quiet --out-dir $(RUNTIME_IMAGE_CONTEXT)/dist
 	cp $(RUNTIME_DIR)/Dockerfile $(RUNTIME_IMAGE_CONTEXT)/Dockerfile
 
 .PHONY: build-runtime

@@ -35,6 +35,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from devstack.iot_core import LocalIotCore
 from devstack.iot_core.broker import BrokerError, find_mosquitto
+from smarthome_contract import naming
 
 TIMEOUT = 10.0
 
@@ -586,7 +587,9 @@ def test_heartbeat_and_last_will_drive_presence_shadow(core: LocalIotCore, iot_d
     )
     before = int(time.time())
     with mqtt5_device(core, thing, will=will, stop_with_will=True) as bridge:
-        bridge.publish(f"home/{thing}/presence", json.dumps({"connected": True}).encode())
+        bridge.publish(
+            f"home/{thing}/presence", json.dumps(naming.rules().presence.connected_payload).encode()
+        )
         wait_until(lambda: _presence(iot_data, thing).get("connected") is True)
         online = _presence(iot_data, thing)
     wait_until(lambda: _presence(iot_data, thing).get("connected") is False)

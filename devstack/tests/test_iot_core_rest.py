@@ -173,6 +173,46 @@ def test_version_mismatch_is_a_conflict(backend: Backend) -> None:
     assert backend.update(thing, {"state": {"reported": {"n": 3}}, "version": 1})["version"] == 2
 
 
+def test_bridge_write_guarded_by_the_version_it_read(backend: Backend) -> None:
+    """Shadow protocol v2's write, on both backends: a report plus desired clears, guarded by the
+    version the bridge read, loses to a newer command (409) and wins after a fresh read."""
+    thing = backend.thing("v2")
+    backend.update(thing, {"state": {"reported": {"on": True}}}, shadow="bulb")
+    older = backend.update(
+        thing, {"state": {"desired": {"on": False, "command_id": "a"}}}, shadow="bulb"
+    )
+    read = backend.get(thing, "bulb")
+    assert read["version"] == older["version"] == 2
+    newer = backend.update(
+        thing, {"state": {"desired": {"on": True, "command_id": "b"}}}, shadow="bulb"
+    )
+    assert newer["version"] == 3
+
+    def bridge_write(applied: dict[str, Any], version: int) -> dict[str, Any]:
+        body = {
+            "state": {
+                "reported": {"on": applied["on"], "command_id": applied["command_id"],
+                             "applied_version": version},
+                "desired": {"on": None, "command_id": None},
+            },
+            "version": version,
+        }  # fmt: skip
+        return backend.update(thing, body, shadow="bulb")
+
+    with pytest.raises(backend.client.exceptions.ConflictException):
+        bridge_write(read["state"]["desired"], read["version"])
+    again = backend.get(thing, "bulb")
+    # The desired command keys were cleared nowhere: the newer command is what is pending.
+    assert again["state"]["desired"] == {"on": True, "command_id": "b"}
+    written = bridge_write(again["state"]["desired"], again["version"])
+    assert written["version"] == 4
+    final = backend.get(thing, "bulb")
+    # Nulling the last desired keys removes the section, and with it the delta.
+    assert "desired" not in final["state"]
+    assert "delta" not in final["state"]
+    assert final["state"]["reported"] == {"on": True, "command_id": "b", "applied_version": 3}
+
+
 def test_named_shadows_are_separate_and_listed(backend: Backend) -> None:
     thing = backend.thing("named")
     backend.update(thing, {"state": {"reported": {"classic": True}}})
@@ -308,3 +348,41 @@ def test_unknown_path_has_aws_error_shape(core: LocalIotCore) -> None:
     assert caught.value.code == 404
     assert caught.value.headers["x-amzn-ErrorType"] == "ResourceNotFoundException"
     assert json.loads(caught.value.read())["code"] == 404
+
+
+# --- transport ---------------------------------------------------------------------------------
+
+
+def test_accepted_connections_have_tcp_nodelay() -> None:
+    """Without TCP_NODELAY every kept-alive request waited ~40 ms for a delayed ACK (issue 17).
+
+    http.client sets no socket options of its own, so what is checked is the server's side:
+    asyncio sets TCP_NODELAY on an accepted connection only when the listening socket's protocol
+    is IPPROTO_TCP.
+    """
+    import http.client
+    import socket
+
+    from devstack.iot_core.rest import RestServer
+    from starlette.applications import Starlette
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    async def ok(request: Any) -> PlainTextResponse:
+        return PlainTextResponse("ok")
+
+    server = RestServer(Starlette(routes=[Route("/", ok)]), "127.0.0.1", 0)
+    server.start()
+    client = http.client.HTTPConnection(server.host, server.port, timeout=5)
+    try:
+        for _ in range(2):  # the second request rides the kept-alive connection
+            client.request("GET", "/")
+            assert client.getresponse().read() == b"ok"
+        # uvicorn's own record of the open connections (each protocol keeps its transport).
+        connections = list(server._server.server_state.connections)
+        assert len(connections) == 1
+        sock = connections[0].transport.get_extra_info("socket")
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+    finally:
+        client.close()
+        server.stop()

@@ -77,6 +77,8 @@ def test_update_publishes_accepted_delta_and_documents(
     ]
     delta = recorder.last("update/delta")
     assert delta["state"] == {"on": True}
+    # The version is what lets a device drop a delta older than what it has read.
+    assert delta["version"] == 1
     assert delta["clientToken"] == "c1"
     assert delta["metadata"] == {"on": {"timestamp": 1_700_000_000}}
     documents = recorder.last("update/documents")
@@ -237,8 +239,9 @@ def test_presence_rule_maps_heartbeats_and_last_will(service: ShadowService, clo
     rule = PresenceRule(service, clock)
     bridge = ShadowAddress("pi", "bridge")
     assert topic_filter() == "home/+/presence"
+    connect = body({"connected": True, "event": "connected"})
 
-    rule.handle("home/pi/presence", body({"connected": True}))
+    rule.handle("home/pi/presence", connect)
     clock.now += 30
     rule.handle("home/pi/presence", body({"connected": True}))
     online = service.reported(bridge)
@@ -246,7 +249,7 @@ def test_presence_rule_maps_heartbeats_and_last_will(service: ShadowService, clo
     rule.handle("home/pi/presence", body({"connected": False}))
     offline = service.reported(bridge)
     clock.now += 30
-    rule.handle("home/pi/presence", body({"connected": True}))
+    rule.handle("home/pi/presence", connect)
     back = service.reported(bridge)
 
     assert online == {
@@ -256,7 +259,28 @@ def test_presence_rule_maps_heartbeats_and_last_will(service: ShadowService, clo
     }
     assert offline["connected"] is False
     assert offline["disconnected_at"] == 1_700_000_060
-    assert back["connected_at"] == 1_700_000_090
+    assert back["connected_at"] == back["heartbeat_at"] == 1_700_000_090
+
+
+def test_presence_rule_is_stateless_like_the_aws_rules(
+    service: ShadowService, clock: Clock
+) -> None:
+    """A reconnect the broker never saw as a disconnect (it restarted) still stamps the connect;
+    a heartbeat after a last will says connected again (AWS's heartbeat rule does the same)."""
+    rule = PresenceRule(service, clock)
+    bridge = ShadowAddress("pi", "bridge")
+    connect = body({"connected": True, "event": "connected"})
+    rule.handle("home/pi/presence", connect)
+    clock.now += 100
+    rule.handle("home/pi/presence", connect)
+    assert service.reported(bridge)["connected_at"] == 1_700_000_100
+    rule.handle("home/pi/presence", body({"connected": False}))
+    clock.now += 5
+    rule.handle("home/pi/presence", body({"connected": True}))
+    after = service.reported(bridge)
+    assert after["connected"] is True
+    assert after["heartbeat_at"] == 1_700_000_105
+    assert after["connected_at"] == 1_700_000_100
 
 
 def test_presence_rule_ignores_other_topics(service: ShadowService, clock: Clock) -> None:

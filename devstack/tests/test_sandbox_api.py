@@ -111,6 +111,17 @@ def test_get_by_id_returns_a_list_in_objects(sandbox: str) -> None:
     assert objects(f"{sandbox}/Contact/{first['id']}") == [first]
 
 
+@pytest.mark.parametrize("segment", ["a%0Ab", "1%0D%0A", "x%E2%80%A8y", "%00", "%7F"])
+def test_control_characters_in_the_path_are_a_400(sandbox: str, segment: str) -> None:
+    # Found by the contract test: Starlette's route pattern mis-split "a\nb" and answered 404.
+    status, _, body = call(f"{sandbox}/Contact/{segment}")
+    assert status == 400
+    assert body == {
+        "objects": None,
+        "error": {"message": "Invalid characters in the request path", "code": None},
+    }
+
+
 def test_missing_id_is_a_400_with_the_apis_error_body(sandbox: str) -> None:
     status, _, body = call(f"{sandbox}/Contact/999999")
     assert status == 400
@@ -392,3 +403,158 @@ def test_running_sandbox_stops_its_server_even_when_the_body_fails(tmp_path: Pat
 def test_sandbox_needs_a_token(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="at least one API token"):
         create_app(tmp_path / "s.db", ["", ""])
+
+
+# --- organisations (C6) ---------------------------------------------------------------------
+
+ORG_A_TOKEN, ORG_B_TOKEN = "tok-org-a-0123456789", "tok-org-b-0123456789"
+
+
+@pytest.fixture(scope="module")
+def organisations(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    db = tmp_path_factory.mktemp("orgs") / "sandbox.db"
+    tokens = [TOKEN, f"{ORG_A_TOKEN}=org-a", f" {ORG_B_TOKEN} = org-b "]
+    with running_sandbox(db, tokens) as base_url:
+        yield base_url
+
+
+def test_each_organisation_has_its_own_visibly_different_data(organisations: str) -> None:
+    def names(token: str, path: str) -> list[str]:
+        status, _, body = call(f"{organisations}/{path}", token=token)
+        assert status == 200
+        return [o["name"] for o in body["objects"]]
+
+    default, org_a, org_b = (
+        names(t, "Contact?limit=10") for t in (TOKEN, ORG_A_TOKEN, ORG_B_TOKEN)
+    )
+    assert len({tuple(default), tuple(org_a), tuple(org_b)}) == 3
+    assert names(ORG_A_TOKEN, "CheckAccount")[0].endswith("(org-a)")
+    assert names(ORG_B_TOKEN, "CheckAccount")[0].endswith("(org-b)")
+    # The default organisation keeps the classic demo data set.
+    assert names(TOKEN, "CheckAccount")[0] == "Geschäftskonto Sparkasse"
+
+
+def test_a_contact_created_in_one_organisation_is_invisible_to_another(organisations: str) -> None:
+    body = {"name": "Nur Org A GmbH", "category": {"id": 3, "objectName": "Category"}}
+    status, _, created = call(
+        f"{organisations}/Contact", token=ORG_A_TOKEN, method="POST", body=body
+    )
+    assert status == 201
+    number = created["objects"]["customerNumber"]
+    query = f"Contact?customerNumber={number}&name=Nur%20Org%20A"
+    assert [c["id"] for c in objects_as(organisations, query, ORG_A_TOKEN)] == [
+        created["objects"]["id"]
+    ]
+    assert objects_as(organisations, query, ORG_B_TOKEN) == []
+    assert objects_as(organisations, query, TOKEN) == []
+
+
+def objects_as(base_url: str, path: str, token: str) -> list[dict[str, Any]]:
+    status, _, body = call(f"{base_url}/{path}", token=token)
+    assert status == 200, body
+    return body["objects"]
+
+
+@pytest.mark.parametrize(
+    ("tokens", "message"),
+    [
+        (["tok=Org A"], "organisation"),
+        (["=org-a"], "no token"),
+        (["tok=org-a", "tok=org-b"], "two organisations"),
+    ],
+)
+def test_bad_token_lists_are_refused(tmp_path: Path, tokens: list[str], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        create_app(tmp_path / "s.db", tokens)
+
+
+# --- next customer number -------------------------------------------------------------------
+
+
+def test_next_customer_number_is_a_bare_string_and_the_next_create_takes_it(sandbox: str) -> None:
+    status, _, body = call(f"{sandbox}/Contact/Factory/getNextCustomerNumber")
+    assert status == 200
+    assert isinstance(body["objects"], str)
+    number = body["objects"]
+    created = call(
+        f"{sandbox}/Contact",
+        method="POST",
+        body={"name": "Nummer Test KG", "category": {"id": 2, "objectName": "Category"}},
+    )[2]["objects"]
+    assert created["customerNumber"] == number
+    following = call(f"{sandbox}/Contact/Factory/getNextCustomerNumber")[2]["objects"]
+    assert int(following) == int(number) + 1
+
+
+def test_a_given_customer_number_is_kept(sandbox: str) -> None:
+    body = {
+        "name": "Eigene Nummer AG",
+        "customerNumber": "KD-4711",
+        "category": {"id": 3, "objectName": "Category"},
+    }
+    created = call(f"{sandbox}/Contact", method="POST", body=body)[2]["objects"]
+    assert created["customerNumber"] == "KD-4711"
+    assert objects(f"{sandbox}/Contact?customerNumber=KD-4711") == [created]
+
+
+# --- more faults ----------------------------------------------------------------------------
+
+
+def test_truncated_answer_really_happened_but_cannot_be_read(sandbox: str, faults: str) -> None:
+    fault = {"method": "POST", "path": "/api/v1/Contact", "truncate_body": True}
+    assert call(faults, token=None, method="POST", body=fault)[0] == 201
+    body = {"name": "Halbe Antwort GmbH", "category": {"id": 3, "objectName": "Category"}}
+    status, _, answer = call(f"{sandbox}/Contact", method="POST", body=body)
+    assert status == 201
+    assert isinstance(answer, str)  # not JSON: the body was cut
+    with pytest.raises(ValueError):
+        json.loads(answer)
+    assert [c["name"] for c in objects(f"{sandbox}/Contact?name=Halbe%20Antwort")] == [
+        "Halbe Antwort GmbH"
+    ]
+
+
+def test_queued_faults_are_listed_with_what_remains(sandbox: str, faults: str) -> None:
+    fault = {"path": "/api/v1/Voucher", "status": 500, "times": 3}
+    call(faults, token=None, method="POST", body=fault)
+    call(f"{sandbox}/Voucher")
+    listed = call(faults, token=None)[2]["faults"]
+    assert [(f["path"], f["status"], f["remaining"]) for f in listed] == [
+        ("/api/v1/Voucher", 500, 2)
+    ]
+
+
+def test_stats_count_requests_and_the_most_at_once(sandbox: str, faults: str) -> None:
+    stats = sandbox.removesuffix("/api/v1") + "/_sandbox/stats"
+    assert call(stats, token=None, method="DELETE")[0] == 200
+    call(
+        faults,
+        token=None,
+        method="POST",
+        body={"path": "/api/v1/CheckAccount", "delay_seconds": 0.5, "times": 3},
+    )
+    threads = [threading.Thread(target=call, args=(f"{sandbox}/CheckAccount",)) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=10)
+    counted = call(stats, token=None)[2]
+    assert counted == {"requests": 3, "in_flight": 0, "max_in_flight": 3}
+
+
+def test_a_delayed_write_still_happens_after_the_client_gave_up(sandbox: str, faults: str) -> None:
+    fault = {"method": "POST", "path": "/api/v1/Contact", "delay_seconds": 0.5}
+    call(faults, token=None, method="POST", body=fault)
+    body = {"name": "Spaet Angekommen GmbH", "category": {"id": 3, "objectName": "Category"}}
+    request = urllib.request.Request(  # noqa: S310 - loopback http
+        f"{sandbox}/Contact",
+        data=json.dumps(body).encode(),
+        method="POST",
+        headers={"Authorization": TOKEN, "Content-Type": "application/json"},
+    )
+    with pytest.raises(TimeoutError):
+        urllib.request.urlopen(request, timeout=0.1)  # noqa: S310
+    deadline = time.monotonic() + 10
+    while not objects(f"{sandbox}/Contact?name=Spaet%20Angekommen"):
+        assert time.monotonic() < deadline, "the stalled write never happened"
+        time.sleep(0.02)

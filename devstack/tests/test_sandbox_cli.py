@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 TOKEN = "cli-token-0123456789abcdef"
 START_DEADLINE_SECONDS = 30
 
@@ -89,14 +91,21 @@ def test_cli_flag_tokens_win_and_faults_are_opt_in(tmp_path: Path) -> None:
         _wait_healthy(process, port)
         assert _status(f"http://127.0.0.1:{port}/api/v1/CheckAccount", "from-env") == 401
         assert _status(f"http://127.0.0.1:{port}/api/v1/CheckAccount", TOKEN) == 200
-        # GET is not a route of the fault endpoint, but the route exists (405, not 404).
-        assert _status(f"http://127.0.0.1:{port}/_sandbox/faults") == 405
+        # The fault endpoint exists (GET lists the queued faults).
+        assert _status(f"http://127.0.0.1:{port}/_sandbox/faults") == 200
 
 
-def test_cli_without_any_token_refuses_to_start(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [([], "no API token"), (["--token", "t=A B"], "organisation")],
+    ids=["no-token", "malformed-organisation"],
+)
+def test_cli_refuses_to_start_without_usable_tokens(
+    tmp_path: Path, flags: list[str], message: str
+) -> None:
     env = {key: value for key, value in os.environ.items() if key != "SANDBOX_API_TOKENS"}
     result = subprocess.run(
-        [sys.executable, "-m", "devstack.sandbox", "--db", str(tmp_path / "s.db")],
+        [sys.executable, "-m", "devstack.sandbox", "--db", str(tmp_path / "s.db"), *flags],
         env=env,
         capture_output=True,
         text=True,
@@ -104,5 +113,16 @@ def test_cli_without_any_token_refuses_to_start(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 2
-    assert "no API token" in result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
     assert not (tmp_path / "s.db").exists()
+
+
+def test_cli_serves_one_organisation_per_token_from_the_environment(tmp_path: Path) -> None:
+    db = tmp_path / "sandbox.db"
+    env = {"SANDBOX_API_TOKENS": f"{TOKEN}=org-a,default-token"}
+    with sandbox_process(["--db", str(db)], env) as (process, port):
+        _wait_healthy(process, port)
+        assert _status(f"http://127.0.0.1:{port}/api/v1/Contact", TOKEN) == 200
+        assert _status(f"http://127.0.0.1:{port}/api/v1/Contact", "default-token") == 200
+        assert sorted(p.name for p in tmp_path.glob("*.db")) == ["sandbox.db", "sandbox.org-a.db"]

@@ -7,6 +7,7 @@ sandbox must answer every one with a status, content type and body the contract 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +24,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+# SANDBOX_CONTRACT_EXAMPLES=300 for a longer run than CI's.
+EXAMPLES = int(os.environ.get("SANDBOX_CONTRACT_EXAMPLES", "15"))
 CONTRACT = Path(__file__).resolve().parents[2] / "openapi" / "accounting.json"
 TOKEN = "0123456789abcdef0123456789abcdef"
 CHECKS = [
@@ -52,6 +55,6 @@ schema = schemathesis.pytest.from_fixture("contract")
 
 
 @schema.parametrize()
-@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 def test_sandbox_answers_conform_to_the_contract(case: schemathesis.Case) -> None:
     case.call_and_validate(checks=CHECKS)

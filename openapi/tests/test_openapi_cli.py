@@ -137,3 +137,17 @@ def test_spec_without_selected_operation_is_a_clear_error(
     )
     assert result.returncode == 2
     assert "the spec has no operation with operationId: getConnections" in result.stderr
+
+
+def test_cut_creates_the_output_directory_and_reports_unwritable_targets(
+    run: Callable[..., Result], tmp_path: Path
+) -> None:
+    out = tmp_path / "new" / "dir"
+    result = run(*cut_args(XERO / "xero-identity.yaml", XERO / "selection.yaml", out))
+    assert result.returncode == 0, result.stderr
+    assert (out / "xero-identity.gateway.json").is_file()
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    failed = run(*cut_args(XERO / "xero-identity.yaml", XERO / "selection.yaml", blocker / "sub"))
+    assert failed.returncode == 2
+    assert failed.stderr.startswith("error: cannot write")

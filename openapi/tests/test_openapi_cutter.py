@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 import yaml
-from openapi_subset.cutter import cut_view
+from openapi_subset import cutter
+from openapi_subset.cutter import CutResult, cut_view
 from openapi_subset.document import load_document
 from openapi_subset.errors import SubsetError
 from openapi_subset.selection import Selection, load_selection
@@ -160,6 +161,18 @@ def cut(
     return cut_view(load_document(spec_path), chosen, chosen.views[view], "selection.yaml")
 
 
+def cut_with_report(
+    tmp_path: Path,
+    spec: dict[str, Any] | None = None,
+    selection: dict[str, Any] | None = None,
+    view: str = "contract",
+) -> CutResult:
+    spec_path = tmp_path / "spec.yaml"
+    spec_path.write_text(yaml.safe_dump(spec or SPEC), encoding="utf-8")
+    chosen = Selection.model_validate(selection or SELECTION)
+    return cutter.cut(load_document(spec_path), chosen, chosen.views[view], "selection.yaml", view)
+
+
 def test_only_selected_operations_are_kept(tmp_path: Path) -> None:
     document = cut(tmp_path)
     assert list(document["paths"]) == ["/Item"]
@@ -168,6 +181,12 @@ def test_only_selected_operations_are_kept(tmp_path: Path) -> None:
 
 def test_view_methods_filter_operations(tmp_path: Path) -> None:
     assert set(cut(tmp_path, view="gateway")["paths"]["/Item"]) == {"get"}
+
+
+def test_a_view_can_leave_out_selected_operations(tmp_path: Path) -> None:
+    selection = copy.deepcopy(SELECTION)
+    selection["views"]["contract"]["exclude_operations"] = ["createItem"]
+    assert set(cut(tmp_path, selection=selection)["paths"]["/Item"]) == {"get"}
 
 
 def test_components_are_kept_transitively_and_nothing_else(tmp_path: Path) -> None:
@@ -184,11 +203,15 @@ def test_all_of_is_flattened_with_refs_resolved(tmp_path: Path) -> None:
     assert item["description"] == "An item"
 
 
-def test_conflicting_all_of_is_a_clear_error(tmp_path: Path) -> None:
+def test_conflicting_all_of_refuses_only_the_operations_using_it(tmp_path: Path) -> None:
     spec = copy.deepcopy(SPEC)
     spec["components"]["schemas"]["Item"]["allOf"].append({"type": "string"})
-    with pytest.raises(SubsetError, match="parts disagree on 'type'"):
-        cut(tmp_path, spec)
+    result = cut_with_report(tmp_path, spec)
+    [refusal] = result.report.refused
+    assert (refusal.operation, refusal.method, refusal.path) == ("listItems", "get", "/Item")
+    assert "parts disagree on 'type'" in refusal.reason
+    assert set(result.document["paths"]["/Item"]) == {"post"}
+    assert result.report.kept == ["createItem"]
 
 
 def test_path_level_and_referenced_parameters_are_inlined(tmp_path: Path) -> None:
@@ -230,8 +253,11 @@ def test_non_json_media_types_are_dropped(tmp_path: Path) -> None:
 def test_operation_with_only_a_non_json_body_is_refused(tmp_path: Path) -> None:
     selection = copy.deepcopy(SELECTION)
     selection["operations"]["upload"] = {}
-    with pytest.raises(SubsetError, match="only as multipart/form-data"):
-        cut(tmp_path, selection=selection)
+    result = cut_with_report(tmp_path, selection=selection)
+    assert [(r.operation, r.path) for r in result.report.refused] == [("upload", "/Upload")]
+    assert "only as multipart/form-data" in result.report.refused[0].reason
+    assert "/Upload" not in result.document["paths"]
+    assert result.document["info"]["x-subset-source"]["refused"]["upload"].startswith("takes")
 
 
 def test_html_is_stripped_and_prose_capped(tmp_path: Path) -> None:

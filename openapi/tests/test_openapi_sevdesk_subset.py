@@ -36,6 +36,8 @@ PRODUCT_OPERATIONS = {
     "getCheckAccounts",
     "getTransactions",
 }
+# What create_contact needs to settle a lost answer; the contract has it, the Gateway view does not.
+PLUMBING_OPERATIONS = {"getNextCustomerNumber"}
 
 
 def _full_spec_path() -> Path:
@@ -74,7 +76,7 @@ def test_checked_in_views_are_fresh(full_spec_path: Path) -> None:
 
 def test_contract_has_every_product_operation() -> None:
     ids = {op["operationId"] for _, _, op in operations(_load(CONTRACT))}
-    assert ids == PRODUCT_OPERATIONS
+    assert ids == PRODUCT_OPERATIONS | PLUMBING_OPERATIONS
 
 
 def test_gateway_view_is_read_only_and_has_every_read_operation() -> None:

@@ -12,11 +12,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from gateway_contract.rules import rules, valid_tool_name
 from referencing.exceptions import Unresolvable
 
 from openapi_subset.document import JsonObject, operations, pointer, resolve_ref
 from openapi_subset.errors import SubsetError
-from openapi_subset.names import TOOL_NAME, TOOL_PROPERTY_NAME
+from openapi_subset.parameters import deref, gateway_problems
+from openapi_subset.toolnames import budget, problem, sanitise, shorten
 from openapi_subset.transforms import JSON_MEDIA_TYPE
 from openapi_subset.walk import iter_nodes
 
@@ -24,8 +26,6 @@ from openapi_subset.walk import iter_nodes
 DEFAULT_MAX_BYTES = 1_000_000
 _SUPPORTED_VERSION = re.compile(r"^3\.[01]\.\d+$")
 _COMPOSITIONS = ("allOf", "oneOf", "anyOf")
-# The Gateway sends parameters as plain values, i.e. the OpenAPI defaults for primitives.
-_DEFAULT_STYLE = {"query": "form", "path": "simple", "header": "simple"}
 _SPEC_ERROR_LIMIT = 50
 
 
@@ -41,8 +41,18 @@ class Finding:
         return f"[{self.rule}] {self.where}: {self.message}"
 
 
-def lint(document: JsonObject, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Finding]:
-    """Return every finding for `document`; an empty list means Gateway-ready."""
+def lint(
+    document: JsonObject,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    target: str | None = None,
+    prefix_budget: int = 0,
+) -> list[Finding]:
+    """Return every finding for `document`; an empty list means Gateway-ready.
+
+    With `target`, every tool name `<target>___<operationId>` must also fit the model APIs'
+    64-character limit after `prefix_budget` characters a host adds (Claude Code `mcp__<s>__`).
+    """
     version = str(document.get("openapi", document.get("swagger", "")))
     if not _SUPPORTED_VERSION.match(version):
         return [
@@ -53,6 +63,7 @@ def lint(document: JsonObject, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Fi
     findings = [
         *_spec_errors(document, version),
         *_operation_ids(document),
+        *_tool_names(document, target, prefix_budget),
         *_compositions(document),
         *_media_types(document),
         *_parameters(document),
@@ -133,9 +144,11 @@ def _operation_ids(document: JsonObject) -> Iterator[Finding]:
             )
             continue
         seen[op_id] += 1
-        if not TOOL_NAME.match(op_id):
+        if not valid_tool_name(op_id):
             yield Finding(
-                "operation-id", where, f"{op_id!r} is not a valid tool name ({TOOL_NAME.pattern})"
+                "operation-id",
+                where,
+                f"{op_id!r} is not a valid tool name ({rules().tool_name_pattern})",
             )
     for op_id, count in seen.items():
         if count > 1:
@@ -177,7 +190,7 @@ def _parameters(document: JsonObject) -> Iterator[Finding]:
     for path, method, operation in operations(document):
         inherited = document["paths"][path].get("parameters", [])
         for index, raw in enumerate([*inherited, *operation.get("parameters", [])]):
-            parameter = _deref(document, raw)
+            parameter = deref(document, raw)
             name, location = parameter.get("name", ""), parameter.get("in", "")
             where = pointer("paths", path, method, "parameters", index) + f" ({name})"
             yield from _parameter_findings(document, parameter, name, location, where)
@@ -186,30 +199,32 @@ def _parameters(document: JsonObject) -> Iterator[Finding]:
 def _parameter_findings(
     document: JsonObject, parameter: JsonObject, name: str, location: str, where: str
 ) -> Iterator[Finding]:
-    if not TOOL_PROPERTY_NAME.match(name):
-        yield Finding(
-            "parameter-name",
-            where,
-            f"{name!r} is not a valid tool property name ({TOOL_PROPERTY_NAME.pattern}); "
-            "models reject the whole tool list",
-        )
-    if location not in _DEFAULT_STYLE:
-        yield Finding("parameter-style", where, f"parameters in {location!r} are not supported")
+    for rule, message in gateway_problems(document, parameter):
+        yield Finding(rule, where, message)
+
+
+def _tool_names(document: JsonObject, target: str | None, prefix_budget: int) -> Iterator[Finding]:
+    if target is None:
         return
-    if "content" in parameter:
+    renamed = document.get("info", {}).get("x-subset-source", {}).get("operation_ids", {})
+    for path, method, operation in operations(document):
+        op_id = operation.get("operationId")
+        if not isinstance(op_id, str):
+            continue  # reported under operation-id
+        why = problem(op_id, target, prefix_budget)
+        if why is None:
+            continue
+        vendor_id = renamed.get(op_id, op_id)
+        room = budget(target, prefix_budget)
+        if room < 1:
+            advice = "the target name and host prefix leave no room; shorten one of them"
+        else:
+            advice = (
+                f"set `operations.{vendor_id}.operation_id: {shorten(sanitise(op_id), room)}` in "
+                "the selection file (the operationId is not sent to the API, so renaming is safe)"
+            )
         yield Finding(
-            "parameter-style", where, "parameters described by `content` need serialisation"
-        )
-    style = parameter.get("style", _DEFAULT_STYLE[location])
-    if style != _DEFAULT_STYLE[location]:
-        yield Finding("parameter-style", where, f"style {style!r} is not supported")
-    # explode changes nothing for a primitive; arrays and objects are reported below anyway.
-    schema = _deref(document, parameter.get("schema", {}))
-    if schema.get("type") in ("object", "array"):
-        yield Finding(
-            "parameter-style",
-            where,
-            f"a {schema['type']} parameter needs a serialisation style; the Gateway has none",
+            "tool-name", pointer("paths", path, method, "operationId"), f"{why}; {advice}"
         )
 
 
@@ -235,12 +250,3 @@ def _size(document: JsonObject, max_bytes: int) -> Iterator[Finding]:
         yield Finding(
             "size", "/", f"{size} bytes as compact JSON exceeds the {max_bytes}-byte inline limit"
         )
-
-
-def _deref(document: JsonObject, node: Any) -> JsonObject:
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str):
-        try:
-            node = resolve_ref(document, node["$ref"])
-        except SubsetError:
-            return {}
-    return node if isinstance(node, dict) else {}

@@ -5,9 +5,11 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from openapi_subset.document import JsonObject, operations
+from openapi_subset.context import CutContext
+from openapi_subset.document import JsonObject, operations, pointer
 from openapi_subset.errors import SubsetError
 from openapi_subset.reach import reachable_components
+from openapi_subset.schema_types import allow_null
 from openapi_subset.text import cap_length, collapse_whitespace, strip_html
 from openapi_subset.walk import iter_keyword_owners
 
@@ -67,27 +69,38 @@ def drop_noop_styles(document: JsonObject) -> None:
                 del parameter["explode"]
 
 
-def keep_json_only(document: JsonObject) -> None:
-    """Drop non-JSON media types; a request body left with no JSON form cannot be called."""
+def keep_json_only(ctx: CutContext) -> None:
+    """Drop non-JSON media types; an operation whose body has no JSON form cannot be called."""
+    document = ctx.document
+    why = "the Gateway fully supports application/json only"
     for path, method, operation in operations(document):
+        where = ("paths", path, method)
         body = operation.get("requestBody")
         if isinstance(body, dict) and isinstance(body.get("content"), dict):
             dropped = _filter_content(body)
+            if dropped:
+                ctx.fix("json_only", (*where, "requestBody"), f"dropped {', '.join(dropped)}", why)
             if not body["content"]:
-                raise SubsetError(
-                    f"{method.upper()} {path} ({operation.get('operationId')}) takes its body only "
-                    f"as {', '.join(dropped)}; a JSON-only target cannot call it, so leave it out "
-                    "of the selection"
+                ctx.refuse(
+                    where,
+                    f"takes its body only as {', '.join(dropped)}; a JSON-only target cannot "
+                    "call it, so leave it out of the selection",
                 )
-        for response in operation.get("responses", {}).values():
+        for status, response in operation.get("responses", {}).items():
             if isinstance(response, dict) and isinstance(response.get("content"), dict):
-                _filter_content(response)
+                dropped = _filter_content(response)
+                if dropped:
+                    at = (*where, "responses", status)
+                    ctx.fix("json_only", at, f"dropped {', '.join(dropped)}", why)
                 if not response["content"]:
                     del response["content"]
     for section in ("requestBodies", "responses"):
-        for component in document.get("components", {}).get(section, {}).values():
+        for name, component in document.get("components", {}).get(section, {}).items():
             if isinstance(component, dict) and isinstance(component.get("content"), dict):
-                _filter_content(component)
+                dropped = _filter_content(component)
+                if dropped:
+                    at_component = ("components", section, name)
+                    ctx.fix("json_only", at_component, f"dropped {', '.join(dropped)}", why)
 
 
 def _filter_content(owner: JsonObject) -> list[str]:
@@ -102,10 +115,37 @@ def flatten_all_of(node: Any, schemas: JsonObject) -> Any:
     return _Flattener(schemas).flatten(node, "#")
 
 
+def flatten_all_of_each(ctx: CutContext, schemas: JsonObject) -> None:
+    """Flatten allOf per operation and per component: one that cannot be merged refuses only
+    the operations that use it."""
+    flattener = _Flattener(schemas)
+    why = "the Gateway supports no allOf"
+    targets: list[tuple[JsonObject, str, tuple[str, ...]]] = [
+        (item, method, ("paths", path, method))
+        for path, item in ctx.document.get("paths", {}).items()
+        for method in list(item)
+    ]
+    targets += [
+        (entries, name, ("components", section, name))
+        for section, entries in ctx.document.get("components", {}).items()
+        for name in list(entries)
+    ]
+    for owner, key, where in targets:
+        flattener.merged_at.clear()
+        try:
+            owner[key] = flattener.flatten(owner[key], pointer(*where))
+        except SubsetError as exc:
+            ctx.refuse(where, str(exc))
+            continue
+        for at in flattener.merged_at:
+            ctx.report.fix("flatten_all_of", at, "allOf merged into one schema", why)
+
+
 class _Flattener:
     def __init__(self, schemas: JsonObject) -> None:
         self._schemas = schemas
         self._resolving: list[str] = []
+        self.merged_at: list[str] = []
 
     def flatten(self, node: Any, where: str) -> Any:
         if isinstance(node, list):
@@ -117,11 +157,14 @@ class _Flattener:
         if not isinstance(parts, list):
             return out
         del out["allOf"]
+        if not self._resolving:
+            self.merged_at.append(where)
         merged: JsonObject = {}
         for index, part in enumerate(parts):
-            _merge(merged, self._resolve(part, f"{where}/allOf/{index}"), where, prefer_new=False)
+            part_schema = self._resolve(part, f"{where}/allOf/{index}")
+            merge_schema(merged, part_schema, where, prefer_new=False)
         # The schema around the allOf describes the result, so its annotations win.
-        _merge(merged, out, where, prefer_new=True)
+        merge_schema(merged, out, where, prefer_new=True)
         return merged
 
     def _resolve(self, part: Any, where: str) -> JsonObject:
@@ -143,15 +186,18 @@ class _Flattener:
         return self._resolve(resolved, where) if "$ref" in resolved else resolved
 
 
-def _merge(target: JsonObject, part: JsonObject, where: str, *, prefer_new: bool) -> None:
+def merge_schema(
+    target: JsonObject, part: JsonObject, where: str = "", *, prefer_new: bool
+) -> None:
+    """Merge `part` into `target` as allOf does; conflicting constraints are a SubsetError."""
     for key, value in part.items():
         if key == "properties":
             props = target.setdefault("properties", {})
             for name, schema in value.items():
                 if name in props and props[name] != schema:
                     raise SubsetError(
-                        f"cannot flatten allOf at {where}: property {name!r} is defined twice "
-                        "with different schemas"
+                        f"cannot merge schemas at {where or '/'}: property {name!r} is defined "
+                        "twice with different schemas"
                     )
                 props[name] = schema
         elif key == "required":
@@ -164,7 +210,7 @@ def _merge(target: JsonObject, part: JsonObject, where: str, *, prefer_new: bool
                 target[key] = value
         else:
             raise SubsetError(
-                f"cannot flatten allOf at {where}: parts disagree on {key!r} "
+                f"cannot merge schemas at {where or '/'}: parts disagree on {key!r} "
                 f"({target[key]!r} vs {value!r})"
             )
 
@@ -192,21 +238,7 @@ def _nullable_properties(schema: Any, version_31: bool) -> None:
     for prop in schema.get("properties", {}).values():
         # A $ref cannot carry siblings in 3.0; the referenced schema is handled on its own.
         if isinstance(prop, dict) and "$ref" not in prop:
-            _allow_null(prop, version_31)
+            allow_null(prop, version_31)
             _nullable_properties(prop, version_31)
     for key in ("items", "additionalProperties"):
         _nullable_properties(schema.get(key), version_31)
-
-
-def _allow_null(schema: JsonObject, version_31: bool) -> None:
-    if version_31:
-        types = schema.get("type")
-        if isinstance(types, str):
-            schema["type"] = [types, "null"]
-        elif isinstance(types, list) and "null" not in types:
-            types.append("null")
-    else:
-        schema["nullable"] = True
-    # With an enum, null must be listed too, or validators still reject it.
-    if isinstance(schema.get("enum"), list) and None not in schema["enum"]:
-        schema["enum"].append(None)

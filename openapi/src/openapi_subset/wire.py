@@ -46,4 +46,12 @@ def _wire_parameter(document: JsonObject, parameter: JsonObject) -> WireParamete
     schema = parameter.get("schema", {})
     if "$ref" in schema:
         schema = resolve_ref(document, schema["$ref"])
-    return WireParameter(parameter["name"], parameter["in"], schema.get("type"))
+    return WireParameter(parameter["name"], parameter["in"], _wire_type(schema.get("type")))
+
+
+def _wire_type(declared: object) -> str | None:
+    # Null is not a wire type: a nullable parameter is one that is sent or not.
+    if isinstance(declared, list):
+        kinds = sorted(str(t) for t in declared if t != "null")
+        return "|".join(kinds) or None
+    return declared if isinstance(declared, str) else None

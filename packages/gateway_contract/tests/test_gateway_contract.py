@@ -11,6 +11,8 @@ from gateway_contract.rules import (
     max_thing_name_length,
     rules,
     split_tool_name,
+    valid_target_name,
+    valid_tool_name,
 )
 
 
@@ -31,6 +33,32 @@ def test_a_tool_name_over_the_limit_is_refused():
     with pytest.raises(InvalidToolName, match="limit is 64"):
         full_tool_name("t" * 40, "x" * 22)
     assert len(full_tool_name("t" * 40, "x" * 21)) == 64
+
+
+@pytest.mark.parametrize(
+    ("name", "valid"),
+    [
+        ("accounting-api", True),
+        ("home", True),
+        ("a1-b2", True),
+        ("x" * 100, True),
+        ("x" * 101, False),
+        ("accounting_api", False),
+        ("a--b", False),
+        ("-a", False),
+        ("", False),
+    ],
+)
+def test_target_names_follow_the_gateway_pattern(name, valid):
+    assert valid_target_name(name) is valid
+
+
+def test_tool_names_follow_the_model_api_pattern():
+    assert valid_tool_name("accounting-api___getContacts")
+    assert not valid_tool_name("api-keys/list")
+    assert not valid_tool_name("x" * 65)
+    # The length in the pattern is the limit, written once in gateway.json.
+    assert str(rules().tool_name_max_length) in rules().tool_name_pattern
 
 
 def test_home_groups_fit_cognitos_limit():

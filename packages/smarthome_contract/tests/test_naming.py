@@ -66,5 +66,19 @@ def test_last_will_and_heartbeat_payloads() -> None:
     presence = naming.rules().presence
     assert presence.last_will_payload == {"connected": False}
     assert presence.heartbeat_payload == {"connected": True}
+    # A heartbeat to the AWS rules (WHERE connected = true), a connect to the local rule.
+    assert presence.connected_payload["connected"] is True
     assert presence.heartbeat_seconds == 30
     assert presence.qos == 1
+
+
+def test_heartbeat_interval_has_one_override_for_every_reader(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("SMARTHOME_HEARTBEAT_SECONDS", raising=False)
+    assert naming.heartbeat_seconds() == 30
+    monkeypatch.setenv("SMARTHOME_HEARTBEAT_SECONDS", "0.5")
+    assert naming.heartbeat_seconds() == 0.5
+    monkeypatch.setenv("SMARTHOME_HEARTBEAT_SECONDS", "0")
+    with pytest.raises(ValueError, match="heartbeat_seconds"):
+        naming.heartbeat_seconds()

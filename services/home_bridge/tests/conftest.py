@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import itertools
 import json
 import shutil
+import subprocess
+import sys
+import tarfile
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
@@ -20,6 +24,68 @@ from home_bridge.registry import Registry
 from home_bridge.settings import BridgeSettings
 
 _counter = itertools.count()
+
+# python-kasa's captured device fixtures ship in its sdist only (GPL-3.0): read at test time from
+# a downloaded copy, never vendored. The hash pins the exact file pip is allowed to fetch.
+KASA_SDIST = "python-kasa==0.12.0"
+KASA_SDIST_SHA256 = "92b0cd9eafc89a07a31e5652dd494a2eed0477fc1b0e517ba1b1a045d2cf3643"
+KASA_CACHE = Path(__file__).resolve().parents[3] / ".cache" / "python-kasa-sdist"
+
+
+def _pip() -> list[str] | None:
+    """A pip to download with: the venv's, else the machine's (uv venvs have none)."""
+    for candidate in ([sys.executable], [shutil.which("python3") or ""]):
+        if (
+            candidate[0]
+            and subprocess.run(
+                [*candidate, "-m", "pip", "--version"], capture_output=True, check=False
+            ).returncode
+            == 0
+        ):
+            return [*candidate, "-m", "pip"]
+    return None
+
+
+def _kasa_sdist() -> Path:
+    cached = KASA_CACHE / "python_kasa-0.12.0.tar.gz"
+    if cached.exists():
+        if hashlib.sha256(cached.read_bytes()).hexdigest() == KASA_SDIST_SHA256:
+            return cached
+        cached.unlink()  # a broken download: fetch it again
+    pip = _pip()
+    if pip is None:
+        pytest.skip(f"SKIPPED: no pip on this machine to download {KASA_SDIST}'s sdist fixtures")
+    KASA_CACHE.mkdir(parents=True, exist_ok=True)
+    requirement = KASA_CACHE / "requirement.txt"
+    requirement.write_text(f"{KASA_SDIST} --hash=sha256:{KASA_SDIST_SHA256}\n", encoding="utf-8")
+    result = subprocess.run(
+        [*pip, "download", "--no-binary", ":all:", "--no-deps", "--require-hashes",
+         "--disable-pip-version-check", "-q", "-r", str(requirement), "-d", str(KASA_CACHE)],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    found = sorted(KASA_CACHE.glob("python_kasa-0.12.0.tar.gz"))
+    if result.returncode != 0 or not found:
+        pytest.skip(
+            f"SKIPPED: could not download {KASA_SDIST}'s sdist for its device fixtures: "
+            f"{(result.stderr or result.stdout).strip()[-500:]}"
+        )
+    return found[0]
+
+
+@pytest.fixture(scope="session")
+def kasa_fixture() -> Callable[[str], dict[str, Any]]:
+    """``kasa_fixture("L530E(EU)_3.0_1.1.6")``: a device's captured SMART responses."""
+    sdist = _kasa_sdist()
+
+    def load(name: str) -> dict[str, Any]:
+        member = f"python_kasa-0.12.0/tests/fixtures/smart/{name}.json"
+        with tarfile.open(sdist) as archive:
+            handle = archive.extractfile(member)
+            assert handle is not None, member
+            data: dict[str, Any] = json.load(handle)
+        return data
+
+    return load
 
 
 @pytest.fixture(scope="session")

@@ -93,9 +93,12 @@ async def test_create_contact_then_find_it(served_mcp: str) -> None:
             "create_contact",
             {"category": "supplier", "organisation_name": "Tool Test Papier GmbH"},
         )
-        new_id = created.structured_content["id"]
-        fetched = await client.call_tool("get_contact", {"contact_id": new_id})
+        answer = created.structured_content
+        assert answer["outcome"] == "created"
+        fetched = await client.call_tool("get_contact", {"contact_id": answer["contact"]["id"]})
     assert _text(created).startswith("Created contact: Tool Test Papier GmbH")
+    # The number was taken from the API up front, so a lost answer could be looked up by it.
+    assert answer["customer_number"] == fetched.structured_content["customer_number"]
     assert fetched.structured_content["name"] == "Tool Test Papier GmbH"
     assert fetched.structured_content["category"] == "supplier"
 
@@ -201,3 +204,19 @@ async def test_invalid_input_is_rejected_by_the_schema(
         result = await client.call_tool(tool, arguments, raise_on_error=False)
     assert result.is_error
     assert "Traceback" not in _text(result)
+
+
+async def test_the_sdk_finds_each_tools_schema_without_listing_every_tool(
+    make_settings: Any, sandbox_url: str
+) -> None:
+    # Without this lookup the MCP SDK runs a whole tools/list before every tools/call to check
+    # Mcp-Param-* headers (issue 17: most of a call's CPU). It must answer what tools/list says.
+    from mcp_runtime.server import create_server
+
+    server = create_server(make_settings(sandbox_url))
+    lookup = server._mcp_server.get_tool_input_schema
+    assert lookup is not None
+    async with Client(server) as client:
+        listed = {tool.name: tool.input_schema for tool in await client.list_tools()}
+    assert {name: lookup(name) for name in listed} == listed
+    assert lookup("no_such_tool") is None

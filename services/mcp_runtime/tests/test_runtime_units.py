@@ -5,15 +5,12 @@ from __future__ import annotations
 import io
 import json
 import logging
-import time
 from decimal import Decimal
-from typing import Any
 
 import httpx2
 import pytest
-from mcp_runtime.api.client import AccountingClient, _retry_after_seconds, build_http_client
-from mcp_runtime.api.models import CheckAccount, Contact, Invoice, Page
-from mcp_runtime.credentials import bearer_token
+from mcp_runtime.api.client import _retry_after_seconds
+from mcp_runtime.api.models import Contact, Invoice, Page
 from mcp_runtime.logs import TOOL_CALL_EVENT, configure_logging
 from mcp_runtime.settings import CredentialsMode, RuntimeSettings
 from mcp_runtime.token_store import token_from_secret_string
@@ -80,13 +77,6 @@ def test_retry_after_seconds_and_http_date() -> None:
     assert _retry_after_seconds(response(**{"Retry-After": "soon"})) is None
 
 
-def test_bearer_token_parsing() -> None:
-    assert bearer_token({"authorization": "Bearer abc.def.ghi"}) == "abc.def.ghi"
-    assert bearer_token({"authorization": "bearer x"}) == "x"
-    assert bearer_token({"authorization": "Basic x"}) is None
-    assert bearer_token({}) is None
-
-
 def test_secret_string_shapes() -> None:
     assert token_from_secret_string('{"api_token": " t0k "}') == "t0k"
     assert token_from_secret_string("rawtoken\n") == "rawtoken"
@@ -98,15 +88,29 @@ def test_settings_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MCP_RUNTIME_CREDENTIALS_MODE", "per_user")
     monkeypatch.setenv("MCP_RUNTIME_COGNITO_ISSUER", "https://issuer.example/pool")
     monkeypatch.setenv("MCP_RUNTIME_ALLOWED_CLIENT_IDS", "a, b,")
+    monkeypatch.setenv("MCP_RUNTIME_GATEWAY_CLIENT_IDS", "gw")
     settings = RuntimeSettings(_env_file=None)  # type: ignore[call-arg]
     assert settings.credentials_mode is CredentialsMode.PER_USER
     assert settings.allowed_client_ids == ("a", "b")
+    assert settings.gateway_client_ids == ("gw",)
     assert settings.jwks_uri == "https://issuer.example/pool/.well-known/jwks.json"
 
 
 def test_per_user_mode_needs_issuer_and_clients(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MCP_RUNTIME_CREDENTIALS_MODE", "per_user")
     with pytest.raises(ValidationError, match="COGNITO_ISSUER"):
+        RuntimeSettings(_env_file=None)  # type: ignore[call-arg]
+
+
+def test_a_gateway_client_cannot_also_be_an_interactive_client(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Such a client could forward any identity it likes and have it count as a user.
+    monkeypatch.setenv("MCP_RUNTIME_CREDENTIALS_MODE", "per_user")
+    monkeypatch.setenv("MCP_RUNTIME_COGNITO_ISSUER", "https://issuer.example/pool")
+    monkeypatch.setenv("MCP_RUNTIME_ALLOWED_CLIENT_IDS", "a,gw")
+    monkeypatch.setenv("MCP_RUNTIME_GATEWAY_CLIENT_IDS", "gw")
+    with pytest.raises(ValidationError, match="GATEWAY_CLIENT_IDS"):
         RuntimeSettings(_env_file=None)  # type: ignore[call-arg]
 
 
@@ -132,16 +136,3 @@ def test_logs_are_one_json_object_per_line() -> None:
     assert line["tool"] == "get_contact"
     assert line["level"] == "INFO"
     assert "time" in line
-
-
-async def test_pacing_is_per_token(make_settings: Any, sandbox_url: str, api_token: str) -> None:
-    settings = make_settings(sandbox_url, requests_per_second=4)
-    async with build_http_client(settings) as http:
-        client = AccountingClient(http, settings)
-        assert client._pacer(api_token) is client._pacer(api_token)
-        assert client._pacer(api_token) is not client._pacer("another-token")
-        started = time.monotonic()
-        for _ in range(8):
-            await client.fetch_page(api_token, "CheckAccount", CheckAccount, limit=1, offset=0)
-    # 4 per second with a burst of 4: the last 4 of 8 calls had to wait for the bucket to drain.
-    assert time.monotonic() - started >= 0.9

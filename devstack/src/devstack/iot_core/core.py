@@ -157,8 +157,15 @@ class LocalIotCore:
     # --- broker faults ------------------------------------------------------------------------
 
     def stop_broker(self) -> None:
-        """Stop mosquitto only (clients lose their connection; REST keeps answering)."""
+        """Stop mosquitto only (clients lose their connection; REST keeps answering).
+
+        A clean stop: mosquitto sends the last wills of its clients on the way down.
+        """
         self._require_broker().stop()
+
+    def kill_broker(self) -> None:
+        """Kill mosquitto (SIGKILL): as a crash or a cut line, no last will reaches anyone."""
+        self._require_broker().kill()
 
     def start_broker(self) -> None:
         """Start mosquitto again on the same port; returns once the shadow service is back."""

@@ -1,12 +1,15 @@
 """The presence rule: the bridge's last will and heartbeats turned into its presence shadow.
 
-In AWS an IoT topic rule on ``home/+/presence`` does this; here the service subscribes to the
-same filter. Both read the rule from ``naming.json``:
+In AWS, IoT topic rules on ``home/+/presence`` and on IoT Core's lifecycle "connected" event do
+this (terraform ``smart_home/rules.tf``); here the service subscribes to the same filter. Like the
+rules, it is stateless - each message maps to one update, whatever the shadow said before:
 
-* ``{"connected": false}`` (the last will) → ``connected: false`` and ``disconnected_at``;
-* ``{"connected": true}`` (on connect and then as a heartbeat) → ``connected: true`` and
-  ``heartbeat_at``, plus ``connected_at`` when the shadow did not already say connected (the
-  moment AWS's lifecycle "connected" event marks).
+* ``{"connected": false}`` (the last will, or a clean goodbye) -> ``connected: false`` and
+  ``disconnected_at``;
+* ``{"connected": true}`` (a heartbeat) -> ``connected: true`` and ``heartbeat_at``;
+* the connected payload (``{"connected": true, "event": "connected"}``, sent right after every
+  connect) -> the same, plus ``connected_at``: mosquitto has no lifecycle events, so the bridge's
+  first message after a connect stands in for AWS's ``$aws/events/presence/connected/<client>``.
 
 Timestamps are the server's clock in epoch seconds, never the bridge's.
 """
@@ -72,7 +75,7 @@ class PresenceRule:
         reported: dict[str, object] = {fields.connected: connected}
         if connected:
             reported[fields.heartbeat_at] = now
-            if self._shadows.reported(address).get(fields.connected) is not True:
+            if message.items() >= rules.connected_payload.items():
                 reported[fields.connected_at] = now
         else:
             reported[fields.disconnected_at] = now

@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import socket
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -29,6 +28,7 @@ from devstack.iot_core.errors import ShadowError, invalid
 from devstack.iot_core.mqtt_link import PublishProperties
 from devstack.iot_core.service import ShadowService
 from devstack.iot_core.topics import ShadowAddress
+from devstack.tcp import tcp_listen_socket
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -175,9 +175,8 @@ class RestServer:
     """uvicorn serving the app from its own thread, on a socket bound before start returns."""
 
     def __init__(self, app: Starlette, host: str, port: int) -> None:
-        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._socket.bind((host, port))
+        # Replies must not wait for a delayed ACK on kept-alive connections (devstack.tcp).
+        self._socket = tcp_listen_socket(host, port)
         self.host = host
         self.port: int = self._socket.getsockname()[1]
         config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")

@@ -12,6 +12,7 @@ from types import FrameType
 import uvicorn
 
 from devstack.sandbox.app import API_PREFIX, create_app
+from devstack.sandbox.organisations import InvalidTokenSpec
 from devstack.sandbox.settings import SandboxSettings
 
 
@@ -28,7 +29,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--token",
         action="append",
         dest="tokens",
-        help="an accepted API token (repeatable; default: SANDBOX_API_TOKENS, comma-separated)",
+        help=(
+            "an accepted API token, optionally TOKEN=ORGANISATION for an organisation with its "
+            "own data (repeatable; default: SANDBOX_API_TOKENS, comma-separated)"
+        ),
     )
     parser.add_argument(
         "--faults",
@@ -41,7 +45,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not tokens:
         print("error: no API token; pass --token or set SANDBOX_API_TOKENS", file=sys.stderr)
         return 2
-    app = create_app(args.db, tokens, faults=args.faults)
+    try:
+        app = create_app(args.db, tokens, faults=args.faults)
+    except InvalidTokenSpec as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     print(f"sandbox accounting API on http://{args.host}:{args.port}{API_PREFIX}", flush=True)
     # uvicorn shuts down gracefully on SIGTERM/SIGINT, then re-raises the signal to the handler
     # that was installed before it; this one turns that stop (or an earlier one) into exit 0.

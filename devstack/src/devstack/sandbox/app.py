@@ -14,8 +14,10 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from devstack.sandbox.auth import TokenAuth
 from devstack.sandbox.db import ensure_database
-from devstack.sandbox.faults import FaultInjection, FaultQueue, fault_routes
+from devstack.sandbox.faults import FaultInjection, FaultQueue, RequestStats, fault_routes
+from devstack.sandbox.organisations import database_path, organisations, parse_tokens
 from devstack.sandbox.params import BadRequest
+from devstack.sandbox.paths import RejectControlCharacters
 from devstack.sandbox.routes import API_ROUTES
 from devstack.sandbox.store import Store
 from devstack.sandbox.wire import error_body
@@ -42,24 +44,34 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 def create_app(db_path: Path, tokens: Collection[str], *, faults: bool = False) -> Starlette:
-    """Build the sandbox app; creates and seeds `db_path` when it does not exist yet."""
-    accepted = [token for token in tokens if token]
-    if not accepted:
+    """Build the sandbox app; each organisation's database is created and seeded when missing.
+
+    ``tokens`` are ``"<token>"`` (the default organisation, stored in ``db_path``) or
+    ``"<token>=<organisation>"`` (stored next to it, seeded with that organisation's own data).
+    """
+    grants = parse_tokens(tokens)
+    if not grants:
         raise ValueError("the sandbox needs at least one API token")
-    ensure_database(db_path)
-    queue = FaultQueue()
+    stores: dict[str, Store] = {}
+    for organisation in organisations(grants):
+        path = database_path(db_path, organisation)
+        ensure_database(path, organisation)
+        stores[organisation] = Store(path)
+    queue, stats = FaultQueue(), RequestStats()
     routes: list[BaseRoute] = [
         Route("/health", health, methods=["GET"]),
-        Mount(API_PREFIX, routes=API_ROUTES, middleware=[Middleware(TokenAuth, tokens=accepted)]),
+        Mount(
+            API_PREFIX,
+            routes=API_ROUTES,
+            middleware=[Middleware(TokenAuth, stores={t: stores[o] for t, o in grants.items()})],
+        ),
     ]
-    middleware: list[Middleware] = []
+    middleware: list[Middleware] = [Middleware(RejectControlCharacters)]
     if faults:
-        routes += fault_routes(queue)
-        middleware.append(Middleware(FaultInjection, queue=queue))
-    app = Starlette(
+        routes += fault_routes(queue, stats)
+        middleware.append(Middleware(FaultInjection, queue=queue, stats=stats))
+    return Starlette(
         routes=routes,
         middleware=middleware,
         exception_handlers={BadRequest: _bad_request, HTTPException: _http_error},
     )
-    app.state.store = Store(db_path)
-    return app

@@ -10,6 +10,8 @@ import os
 import sqlite3
 from pathlib import Path
 
+from devstack.sandbox.organisations import DEFAULT_ORGANISATION
+
 SCHEMA = """
 CREATE TABLE contact (
     id                  INTEGER PRIMARY KEY,
@@ -130,7 +132,7 @@ def create_database(db_path: Path) -> None:
         connection.close()
 
 
-def ensure_database(db_path: Path) -> None:
+def ensure_database(db_path: Path, organisation: str = DEFAULT_ORGANISATION) -> None:
     """Create and seed the database unless it exists; a half-written file is never left behind."""
     if db_path.exists():
         return
@@ -142,7 +144,8 @@ def ensure_database(db_path: Path) -> None:
     create_database(scratch)
     connection = connect(scratch)
     try:
-        seed(connection)
+        named = organisation if organisation != DEFAULT_ORGANISATION else None
+        seed(connection, organisation=named)
     finally:
         connection.close()
     # An atomic rename: a concurrent starter sees either no database or a complete one.

@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from devstack.sandbox import params, wire
+from devstack.sandbox.auth import STORE_KEY
 from devstack.sandbox.contact_input import InvalidContact, MalformedBody, parse_contact
 from devstack.sandbox.seed import INVOICE_STATUSES, VOUCHER_STATUSES
 from devstack.sandbox.store import Listing, Store
@@ -20,7 +21,8 @@ _CREDIT_DEBIT = ("C", "D")
 
 
 def _store(request: Request) -> Store:
-    store: Store = request.app.state.store
+    """The store of the organisation the request's token belongs to (set by TokenAuth)."""
+    store: Store = getattr(request.state, STORE_KEY)
     return store
 
 
@@ -71,6 +73,12 @@ async def create_contact(request: Request) -> JSONResponse:
         )
     row = await run_in_threadpool(store.create_contact, new)
     return JSONResponse(wire.envelope(wire.contact(row)), status_code=201)
+
+
+async def get_next_customer_number(request: Request) -> JSONResponse:
+    # A bare string in "objects", as the API answers (accounting-api-facts.md §2).
+    number = await run_in_threadpool(_store(request).next_customer_number)
+    return JSONResponse(wire.envelope(number))
 
 
 async def get_invoices(request: Request) -> JSONResponse:
@@ -138,6 +146,7 @@ async def get_transactions(request: Request) -> JSONResponse:
 API_ROUTES = [
     Route("/Contact", get_contacts, methods=["GET"]),
     Route("/Contact", create_contact, methods=["POST"]),
+    Route("/Contact/Factory/getNextCustomerNumber", get_next_customer_number, methods=["GET"]),
     Route("/Contact/{contactId}", get_contact, methods=["GET"]),
     Route("/Invoice", get_invoices, methods=["GET"]),
     Route("/Invoice/{invoiceId}", get_invoice, methods=["GET"]),

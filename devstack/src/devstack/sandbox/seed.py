@@ -1,7 +1,9 @@
 """Deterministic demo data: the same seed gives the same database on every machine.
 
 Dozens of contacts in every category, invoices in every status, vouchers in every status, and two
-check accounts (a bank account and a cash register) with transactions in every status.
+check accounts (a bank account and a cash register) with transactions in every status. Each
+organisation other than the default gets its own seed (other names, amounts and dates) and its
+name on the bank account, so two organisations' data is told apart at a glance.
 """
 
 from __future__ import annotations
@@ -83,9 +85,14 @@ class SeedCounts:
 DEFAULT_COUNTS = SeedCounts()
 
 
-def seed(connection: sqlite3.Connection, counts: SeedCounts = DEFAULT_COUNTS) -> None:
-    """Fill an empty database with demo data."""
-    rng = random.Random(SEED)  # noqa: S311 - demo data must be reproducible, not secret
+def seed(
+    connection: sqlite3.Connection,
+    counts: SeedCounts = DEFAULT_COUNTS,
+    organisation: str | None = None,
+) -> None:
+    """Fill an empty database with demo data (``organisation`` None: the default data set)."""
+    # A str seed is hashed with SHA-512 by `random`, so it is stable across runs and machines.
+    rng = random.Random(SEED if organisation is None else f"{SEED}:{organisation}")  # noqa: S311 - demo data must be reproducible, not secret
     org_ids = _contacts(connection, rng, counts)
     customers = [
         row[0]
@@ -102,7 +109,7 @@ def seed(connection: sqlite3.Connection, counts: SeedCounts = DEFAULT_COUNTS) ->
     ]
     _invoices(connection, rng, customers or org_ids, counts.invoices)
     _vouchers(connection, rng, suppliers or org_ids, counts.vouchers)
-    _accounts_and_transactions(connection, rng, counts)
+    _accounts_and_transactions(connection, rng, counts, organisation)
     connection.commit()
 
 
@@ -247,9 +254,13 @@ def _vouchers(
 
 
 def _accounts_and_transactions(
-    connection: sqlite3.Connection, rng: random.Random, counts: SeedCounts
+    connection: sqlite3.Connection,
+    rng: random.Random,
+    counts: SeedCounts,
+    organisation: str | None,
 ) -> None:
     opened = _YEAR_START
+    bank = "Geschäftskonto Sparkasse" + (f" ({organisation})" if organisation else "")
     connection.executemany(
         "INSERT INTO check_account (id, created, updated, name, iban, bic, type, import_type,"
         " default_account, status, accounting_number) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -258,7 +269,7 @@ def _accounts_and_transactions(
                 1,
                 opened,
                 opened,
-                "Geschäftskonto Sparkasse",
+                bank,
                 "DE02120300000000202051",
                 "BYLADEM1001",
                 "online",

@@ -10,7 +10,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class SandboxSettings(BaseSettings):
-    """SANDBOX_API_TOKENS is comma-separated; flags given on the command line win."""
+    """SANDBOX_API_TOKENS is comma-separated, each ``token`` or ``token=organisation``
+    (``tokA=org-a,tokB=org-b``); flags given on the command line win."""
 
     model_config = SettingsConfigDict(env_prefix="SANDBOX_")
 

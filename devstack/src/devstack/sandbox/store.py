@@ -67,6 +67,14 @@ _BALANCE = (
 )
 
 
+def _next_customer_number(db: sqlite3.Connection) -> str:
+    # Non-numeric numbers ("KD-7") cast to 0 in SQLite, so they never win the maximum.
+    row = db.execute(
+        "SELECT COALESCE(MAX(CAST(customer_number AS INTEGER)), 10000) + 1 FROM contact"
+    ).fetchone()
+    return str(row[0])
+
+
 class Store:
     """All reads and writes of the sandbox; one short-lived connection per call."""
 
@@ -128,14 +136,15 @@ class Store:
     def contact(self, contact_id: int) -> sqlite3.Row | None:
         return self._one("SELECT * FROM contact", contact_id)
 
+    def next_customer_number(self) -> str:
+        """The number the API would give the next contact (getNextCustomerNumber)."""
+        with self._connection() as db:
+            return _next_customer_number(db)
+
     def create_contact(self, new: NewContact) -> sqlite3.Row:
         now = int(time.time())
         with self._connection() as db:
-            number = new.customer_number or str(
-                db.execute(
-                    "SELECT COALESCE(MAX(CAST(customer_number AS INTEGER)), 10000) + 1 FROM contact"
-                ).fetchone()[0]
-            )
+            number = new.customer_number or _next_customer_number(db)
             cursor = db.execute(
                 "INSERT INTO contact (created, updated, name, surename, familyname, name2, titel,"
                 " gender, customer_number, category_id, status, parent_id, description, vat_number,"

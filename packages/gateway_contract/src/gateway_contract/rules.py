@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from importlib import resources
 
@@ -55,6 +56,8 @@ class GatewayRules(_Frozen):
     tool_name_max_length: int = Field(gt=0)
     targets: TargetNames
     accounting_write_tools: tuple[str, ...]
+    tool_name_pattern: str
+    target_name_pattern: str
     lambda_context_keys: LambdaContextKeys
     caller: CallerRules
     groups: GroupRules
@@ -83,6 +86,16 @@ def full_tool_name(target: str, tool: str) -> str:
     if len(name) > limit:
         raise InvalidToolName(f"tool name {name!r} is {len(name)} characters; the limit is {limit}")
     return name
+
+
+def valid_target_name(name: str) -> bool:
+    """Whether the Gateway accepts ``name`` as a target name (letters, digits, single hyphens)."""
+    return re.fullmatch(rules().target_name_pattern, name) is not None
+
+
+def valid_tool_name(name: str) -> bool:
+    """Whether a model API accepts ``name`` as a tool name (charset and length)."""
+    return re.fullmatch(rules().tool_name_pattern, name) is not None
 
 
 def split_tool_name(name: str) -> tuple[str, str]:

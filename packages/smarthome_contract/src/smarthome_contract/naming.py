@@ -16,6 +16,7 @@ from importlib import resources
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 THING = "{thing}"
 SHADOW = "{shadow}"
@@ -56,6 +57,9 @@ class PresenceRules(_Frozen):
     shadow_name: str
     last_will_payload: dict[str, Any]
     heartbeat_payload: dict[str, Any]
+    # Sent once right after every (re)connect. A heartbeat to the AWS rules; the local rule
+    # stamps ``connected_at`` on it, as IoT Core's lifecycle "connected" event does in AWS.
+    connected_payload: dict[str, Any]
     # How often a connected bridge says so; a heartbeat older than twice this is "not heard".
     heartbeat_seconds: float = Field(gt=0)
     fields: PresenceFields
@@ -75,6 +79,18 @@ class NamingRules(_Frozen):
     presence: PresenceRules
 
 
+class ContractOverrides(BaseSettings):
+    """Dev/test overrides of contract values, from ``SMARTHOME_*`` environment variables.
+
+    One variable for every reader: the devstack and the tests set it for the bridge and the Lambda
+    alike, so the bridge's interval and the Lambda's "not heard" threshold never disagree.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="SMARTHOME_", extra="ignore", frozen=True)
+
+    heartbeat_seconds: float | None = Field(default=None, gt=0)
+
+
 class InvalidName(ValueError):
     """A thing name, device id or shadow name that breaks the naming rules."""
 
@@ -84,6 +100,15 @@ def rules() -> NamingRules:
     """The rules from the packaged ``naming.json`` (read once)."""
     text = resources.files("smarthome_contract").joinpath("naming.json").read_text("utf-8")
     return NamingRules.model_validate(json.loads(text))
+
+
+def heartbeat_seconds() -> float:
+    """The presence heartbeat interval: ``SMARTHOME_HEARTBEAT_SECONDS`` if set, else naming.json's.
+
+    Read at call time (not cached) so a test can set the variable before it builds a reader.
+    """
+    override = ContractOverrides().heartbeat_seconds
+    return override if override is not None else rules().presence.heartbeat_seconds
 
 
 def naming_json_path() -> str:

@@ -23,12 +23,17 @@ from awscrt import mqtt5, mqtt_request_response  # type: ignore[import-untyped]
 from awsiot import iotshadow, mqtt5_client_builder
 from smarthome_contract import naming
 
-from home_bridge.bridge import Connected, Delta, Event, ShadowSnapshot
+from home_bridge.bridge import Connected, Delta, Event, ShadowConflict, ShadowSnapshot
 from home_bridge.settings import BridgeSettings
 
 log = logging.getLogger(__name__)
 
 NOT_FOUND = 404
+CONFLICT = 409
+# Each shadow operation holds two subscriptions (accepted, rejected) while it runs; IoT Core
+# allows 50 per connection.
+_SUBSCRIPTIONS_PER_DEVICE = 4
+_MAX_REQUEST_SUBSCRIPTIONS = 40
 
 
 class MqttLink:
@@ -73,7 +78,7 @@ class MqttLink:
             session_expiry_interval_sec=s.session_expiry_seconds,
             session_behavior=mqtt5.ClientSessionBehaviorType.REJOIN_ALWAYS,
             will=will,
-            keep_alive_interval_sec=30,
+            keep_alive_interval_sec=s.keep_alive_seconds,
             retry_jitter_mode=mqtt5.ExponentialBackoffJitterMode.FULL,
             min_reconnect_delay_ms=int(s.min_reconnect_seconds * 1000),
             max_reconnect_delay_ms=int(s.max_reconnect_seconds * 1000),
@@ -88,7 +93,10 @@ class MqttLink:
         self._shadow = iotshadow.IotShadowClientV2(
             self._client,
             mqtt_request_response.ClientOptions(
-                max_request_response_subscriptions=4,
+                max_request_response_subscriptions=min(
+                    _MAX_REQUEST_SUBSCRIPTIONS,
+                    _SUBSCRIPTIONS_PER_DEVICE * max(1, len(self._device_ids)),
+                ),
                 max_streaming_subscriptions=max(1, len(self._device_ids)),
                 operation_timeout_in_seconds=s.operation_timeout_seconds,
             ),
@@ -125,9 +133,9 @@ class MqttLink:
         )
         return await _settled(self._shadow.get_named_shadow(request))
 
-    async def update_named_shadow(self, shadow: str, state: Any) -> Any:
+    async def update_named_shadow(self, shadow: str, state: Any, version: int | None) -> Any:
         request = iotshadow.UpdateNamedShadowRequest(
-            thing_name=self._settings.thing_name, shadow_name=shadow, state=state
+            thing_name=self._settings.thing_name, shadow_name=shadow, state=state, version=version
         )
         return await _settled(self._shadow.update_named_shadow(request))
 
@@ -142,7 +150,13 @@ class MqttLink:
             self._loop.call_soon_threadsafe(func, *args)
 
     def _on_connected(self, data: Any) -> None:
-        log.info("connected to %s:%s", self._settings.endpoint, self._settings.port)
+        connack = getattr(data, "connack_packet", None)
+        log.info(
+            "connected to %s:%s (session present: %s)",
+            self._settings.endpoint,
+            self._settings.port,
+            getattr(connack, "session_present", None),
+        )
         self._call(self.connected.set)
         self._call(self._emit, Connected())
 
@@ -162,9 +176,16 @@ class MqttLink:
 
     def _delta_listener(self, device_id: str) -> Callable[[Any], None]:
         def listener(event: Any) -> None:
-            self._call(self._emit, Delta(device_id, dict(event.state or {})))
+            # Only the version matters: a delta is a wake-up, the bridge reads the shadow itself.
+            self._call(self._emit, Delta(device_id, event.version))
 
         return listener
+
+
+def _error_code(exc: Any) -> int | None:
+    """The shadow service's error code (404, 409 ...) of a failed request, if it sent one."""
+    code = getattr(exc.modeled_error, "code", None)
+    return int(code) if code is not None else None
 
 
 async def _settled(future: Any) -> Any:
@@ -184,19 +205,33 @@ class MqttShadowPort:
         try:
             response = await self._link.get_named_shadow(shadow)
         except awsiot.V2ServiceException as exc:
-            if getattr(exc.modeled_error, "code", None) == NOT_FOUND:
+            if _error_code(exc) == NOT_FOUND:
                 return None
             raise
         state = response.state
-        delta = dict(state.delta or {}) if state is not None else {}
-        return ShadowSnapshot(delta=delta, version=response.version)
+        return ShadowSnapshot(
+            version=int(response.version),
+            desired=dict(state.desired or {}) if state is not None else {},
+            reported=dict(state.reported or {}) if state is not None else {},
+        )
 
     async def update(
-        self, shadow: str, *, reported: dict[str, Any], desired: dict[str, Any] | None = None
-    ) -> None:
-        await self._link.update_named_shadow(
-            shadow, iotshadow.ShadowState(reported=reported, desired=desired)
-        )
+        self,
+        shadow: str,
+        *,
+        reported: dict[str, Any],
+        desired: dict[str, Any] | None = None,
+        version: int | None = None,
+    ) -> int:
+        try:
+            response = await self._link.update_named_shadow(
+                shadow, iotshadow.ShadowState(reported=reported, desired=desired), version
+            )
+        except awsiot.V2ServiceException as exc:
+            if _error_code(exc) == CONFLICT:
+                raise ShadowConflict(f"{shadow} is past version {version}") from exc
+            raise
+        return int(response.version)
 
     async def publish(self, topic: str, payload: dict[str, Any]) -> None:
         await self._link.publish(topic, json.dumps(payload).encode())

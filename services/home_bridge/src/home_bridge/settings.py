@@ -52,8 +52,15 @@ class BridgeSettings(BaseSettings):
     devices: list[DeviceSettings] = Field(min_length=1)
     tapo_username: str | None = None
     tapo_password: SecretStr | None = None
-    heartbeat_seconds: float = Field(default=60.0, gt=0)
+    # Ignored (a warning says so): the interval is a contract value the Lambda's "not heard"
+    # threshold depends on, naming.json's presence.heartbeat_seconds (dev/test override:
+    # SMARTHOME_HEARTBEAT_SECONDS). Still accepted so that older configuration files load.
+    heartbeat_seconds: float | None = Field(default=None, gt=0)
     poll_seconds: float = Field(default=30.0, gt=0)
+    # MQTT keep-alive: the broker declares the bridge gone (and sends its last will) after 1.5x
+    # this without a packet - a frozen process or a dead network link. IoT Core raises values
+    # under 30 to 30; short ones are for the local IoT Core in tests.
+    keep_alive_seconds: int = Field(default=30, ge=1, le=1200)
     session_expiry_seconds: int = Field(default=3600, ge=0)
     min_reconnect_seconds: float = Field(default=1.0, gt=0)
     max_reconnect_seconds: float = Field(default=120.0, gt=0)

@@ -1,4 +1,4 @@
-"""The FastMCP server and its ASGI app: tools, lifespan-owned clients, health routes, logging."""
+"""The FastMCP server and its ASGI app: tools, auth, lifespan-owned clients, health routes, logs."""
 
 from __future__ import annotations
 
@@ -16,16 +16,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from mcp_runtime.api.client import AccountingClient, build_http_client
-from mcp_runtime.credentials import (
-    CredentialResolver,
-    PerUserCredentials,
-    StaticCredentials,
-)
-from mcp_runtime.middleware import ToolCallLogging
+from mcp_runtime.credentials import Credentials, PerUserCredentials, StaticCredentials
+from mcp_runtime.identity import Identity, StaticIdentity, TokenIdentity
+from mcp_runtime.middleware import ClearRefusals, ToolCallLogging, WriterGate
 from mcp_runtime.settings import CredentialsMode, RuntimeSettings
 from mcp_runtime.token_store import SecretTokenStore
-from mcp_runtime.tools import register_all
+from mcp_runtime.tools import WRITE_TOOLS, register_all
 from mcp_runtime.tools.common import LIFESPAN_KEY, Runtime
+from mcp_runtime.verifier import CognitoAccessTokenVerifier
 
 log = logging.getLogger(__name__)
 
@@ -46,85 +44,96 @@ def _secrets_store(settings: RuntimeSettings) -> SecretTokenStore:
     return SecretTokenStore(client, settings.secret_cache_seconds)
 
 
-async def build_credentials(settings: RuntimeSettings, stack: AsyncExitStack) -> CredentialResolver:
-    """The resolver the settings ask for; clients it needs are closed with ``stack``."""
-    if settings.credentials_mode is CredentialsMode.STATIC:
-        if settings.static_token is not None:
-            token: str | None = settings.static_token.get_secret_value()
-            source = "MCP_RUNTIME_STATIC_TOKEN"
-        elif settings.static_token_secret_id:
-            source = f"secret {settings.static_token_secret_id}"
-            token = await _secrets_store(settings).token(settings.static_token_secret_id)
-        else:
-            token, source = None, "nowhere"
-        if not token:
-            raise RuntimeError(
-                "static credentials mode needs MCP_RUNTIME_STATIC_TOKEN or "
-                "MCP_RUNTIME_STATIC_TOKEN_SECRET_ID (holding a token)"
-            )
-        log.warning(
-            "credentials mode static (development only): every caller shares the API token from %s",
-            source,
+async def build_credentials(settings: RuntimeSettings) -> Credentials:
+    """The credentials the settings ask for (static: read once, at start-up)."""
+    if settings.credentials_mode is CredentialsMode.PER_USER:
+        log.info(
+            "credentials mode per_user: tokens from secrets %s/<sub>, issuer %s, "
+            "interactive clients %s, gateway clients %s",
+            settings.user_token_secret_prefix,
+            settings.cognito_issuer,
+            ",".join(settings.allowed_client_ids),
+            ",".join(settings.gateway_client_ids) or "none (direct URL only)",
         )
-        return StaticCredentials(token)
-
-    from mcp_runtime.cognito_jwt import (
-        CognitoJwtVerifier,
-        SigningKeysUnavailable,
-        TokenRejected,
+        return PerUserCredentials(_secrets_store(settings), settings.user_token_secret_prefix)
+    if settings.static_token is not None:
+        token: str | None = settings.static_token.get_secret_value()
+        source = "MCP_RUNTIME_STATIC_TOKEN"
+    elif settings.static_token_secret_id:
+        source = f"secret {settings.static_token_secret_id}"
+        token = await _secrets_store(settings).token(settings.static_token_secret_id)
+    else:
+        token, source = None, "nowhere"
+    if not token:
+        raise RuntimeError(
+            "static credentials mode needs MCP_RUNTIME_STATIC_TOKEN or "
+            "MCP_RUNTIME_STATIC_TOKEN_SECRET_ID (holding a token)"
+        )
+    log.warning(
+        "credentials mode static (development only): no sign-in, every caller shares the API "
+        "token from %s and may write",
+        source,
     )
+    return StaticCredentials(token)
 
-    jwks_http = await stack.enter_async_context(
-        httpx2.AsyncClient(timeout=httpx2.Timeout(settings.connect_timeout_seconds))
-    )
+
+def build_auth(settings: RuntimeSettings) -> tuple[CognitoAccessTokenVerifier | None, Identity]:
+    """FastMCP's token verifier (per_user; ``None`` in static mode) and the caller rules."""
+    if settings.credentials_mode is CredentialsMode.STATIC:
+        return None, StaticIdentity()
     if settings.cognito_issuer is None:  # the settings validator already refuses this
         raise RuntimeError("per_user mode needs MCP_RUNTIME_COGNITO_ISSUER")
-    verifier = CognitoJwtVerifier(
-        settings.cognito_issuer,
-        settings.jwks_uri,
-        settings.allowed_client_ids,
-        http_client=jwks_http,
+    # One verifier for both: the bearer may be an interactive client's or the Gateway's; the
+    # caller header must be an interactive client's (TokenIdentity checks which).
+    verifier = CognitoAccessTokenVerifier(
+        issuer=settings.cognito_issuer,
+        jwks_uri=settings.jwks_uri,
+        client_ids={*settings.allowed_client_ids, *settings.gateway_client_ids},
     )
-    log.info(
-        "credentials mode per_user: tokens from secrets %s/<sub>, issuer %s",
-        settings.user_token_secret_prefix,
-        settings.cognito_issuer,
-    )
-    return PerUserCredentials(
+    identity = TokenIdentity(
         verifier,
-        _secrets_store(settings),
-        settings.user_token_secret_prefix,
-        verify_errors=(TokenRejected,),
-        # Checked first: a JWKS outage is our problem, not a bad token.
-        unavailable_errors=(SigningKeysUnavailable,),
+        interactive_client_ids=settings.allowed_client_ids,
+        gateway_client_ids=settings.gateway_client_ids,
     )
+    return verifier, identity
 
 
 def create_server(
     settings: RuntimeSettings,
     *,
-    credentials: CredentialResolver | None = None,
+    credentials: Credentials | None = None,
     api_transport: httpx2.AsyncBaseTransport | None = None,
 ) -> FastMCP:
     """The accounting MCP server. ``credentials``/``api_transport`` replace the settings' choice
     (tests and the benchmark use them); nothing is opened until the server's lifespan runs."""
+    verifier, identity = build_auth(settings)
 
     @lifespan
     async def runtime_lifespan(server: FastMCP) -> AsyncIterator[dict[str, Any]]:
         async with AsyncExitStack() as stack:
             http = await stack.enter_async_context(build_http_client(settings, api_transport))
-            resolver = credentials or await build_credentials(settings, stack)
-            yield {LIFESPAN_KEY: Runtime(AccountingClient(http, settings), resolver)}
+            chosen = credentials or await build_credentials(settings)
+            yield {LIFESPAN_KEY: Runtime(AccountingClient(http, settings), chosen, identity)}
 
     mcp = FastMCP(
         "accounting",
         instructions=INSTRUCTIONS,
         lifespan=runtime_lifespan,
-        middleware=[ToolCallLogging()],
+        # Outermost first: the log line sees the refusal the caller got.
+        middleware=[ToolCallLogging(), ClearRefusals(), WriterGate(identity, WRITE_TOOLS)],
+        auth=verifier,
+        # JSON types as sent: true is no id, "50" no number; dates and enums still parse.
+        strict_input_validation=True,
         # Anything that is not a ToolError is a bug: the caller gets a generic message, not a trace.
         mask_error_details=True,
     )
-    register_all(mcp)
+    schemas = register_all(mcp)
+    # The MCP SDK checks a tools/call's Mcp-Param-* headers against the tool's input schema and,
+    # without this lookup, finds the schema by running a whole tools/list (every middleware and
+    # auth check, every schema dereferenced) before every call: most of a call's CPU time here.
+    # FastMCP 4.1.2 does not set it; the SDK's own MCPServer answers it the same way (a plain
+    # lookup that also finds tools middleware hides). Our tools never change after start-up.
+    mcp._mcp_server.get_tool_input_schema = schemas.get
 
     async def health(request: Request) -> JSONResponse:
         # No auth and no upstream call: AgentCore and load balancers ask this often.

@@ -52,7 +52,17 @@ class RuntimeSettings(BaseSettings):
     )
     allowed_client_ids: Annotated[tuple[str, ...], NoDecode] = Field(
         default=(),
-        description="per_user mode: app client ids whose access tokens count (comma-separated).",
+        description=(
+            "per_user mode: interactive app client ids whose access tokens name a caller "
+            "(comma-separated)."
+        ),
+    )
+    gateway_client_ids: Annotated[tuple[str, ...], NoDecode] = Field(
+        default=(),
+        description=(
+            "per_user mode: the Gateway's own (M2M) app client ids; only a bearer token of one "
+            "of these makes the caller header count (comma-separated; empty: direct URL only)."
+        ),
     )
     aws_region: str | None = Field(
         default=None, description="Region for Secrets Manager; defaults to the SDK's own lookup."
@@ -63,11 +73,21 @@ class RuntimeSettings(BaseSettings):
     secret_cache_seconds: float = Field(
         default=300.0, ge=0, description="How long a fetched user token is reused."
     )
-    requests_per_second: float = Field(
-        default=4.0,
+    max_concurrent_requests_per_token: int = Field(
+        default=4, ge=1, le=50, description="Requests in flight at once with one API token."
+    )
+    error_burst: int = Field(
+        default=8,
+        ge=2,
+        le=100,
+        description="Erroring answers within error_burst_window_seconds that pause a token.",
+    )
+    error_burst_window_seconds: float = Field(default=30.0, gt=0, le=600)
+    error_pause_seconds: float = Field(
+        default=30.0,
         gt=0,
-        le=50,
-        description="Client-side pace per API token; the API blocks tokens that misbehave.",
+        le=600,
+        description="How long calls with a token are refused after an error burst.",
     )
     connect_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
     read_timeout_seconds: float = Field(default=20.0, gt=0, le=300)
@@ -78,11 +98,14 @@ class RuntimeSettings(BaseSettings):
         default=10.0,
         gt=0,
         le=120,
-        description="Cap on one wait between retries (and on Retry-After).",
+        description=(
+            "Cap on one wait between retries and on the wait a call accepts for its token "
+            "(Retry-After); a longer one is answered at once."
+        ),
     )
     log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
 
-    @field_validator("allowed_client_ids", mode="before")
+    @field_validator("allowed_client_ids", "gateway_client_ids", mode="before")
     @classmethod
     def _split_csv(cls, value: object) -> object:
         if isinstance(value, str):
@@ -96,6 +119,10 @@ class RuntimeSettings(BaseSettings):
                 raise ValueError("per_user mode needs MCP_RUNTIME_COGNITO_ISSUER")
             if not self.allowed_client_ids:
                 raise ValueError("per_user mode needs MCP_RUNTIME_ALLOWED_CLIENT_IDS")
+        if set(self.allowed_client_ids) & set(self.gateway_client_ids):
+            raise ValueError(
+                "MCP_RUNTIME_GATEWAY_CLIENT_IDS must not repeat MCP_RUNTIME_ALLOWED_CLIENT_IDS"
+            )
         return self
 
     @property

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from fastmcp.tools import ToolResult
 from pydantic import BaseModel, ConfigDict
@@ -239,6 +239,17 @@ class TransactionView(View):
             f"- {self.value_date or 'no date'}: {_money(self.amount, None)}{who}{why} "
             f"(id {self.id}, {self.status})"
         )
+
+
+class CreateContactAnswer(BaseModel):
+    """What create_contact knows: created (with the contact), or unknown (with what to check)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    outcome: Literal["created", "unknown"]
+    contact: ContactView | None
+    customer_number: str | None
+    note: str | None
 
 
 V = TypeVar("V", bound=View)

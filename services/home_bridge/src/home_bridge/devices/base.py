@@ -23,6 +23,12 @@ class DeviceRejected(BridgeError):
     """The device answered but refused the command (e.g. a value out of its range)."""
 
 
+class DeviceConfigError(BridgeError):
+    """The bridge's configuration cannot work with the device (wrong TP-Link login, wrong
+    family or encryption). Not retried: a TP-Link account can be locked after repeated failed
+    logins, and the fix is a configuration change and a restart."""
+
+
 class Light(ABC):
     """A device the bridge controls, identified by the id that names its shadow."""
 
@@ -32,13 +38,17 @@ class Light(ABC):
 
     @abstractmethod
     async def refresh(self) -> ReportedState:
-        """Read the device and return its full state. Raises :class:`DeviceUnreachable`."""
+        """Read the device and return its full state.
+
+        Raises :class:`DeviceUnreachable`, :class:`DeviceRejected` or :class:`DeviceConfigError`.
+        """
 
     @abstractmethod
     async def apply(self, desired: DesiredState) -> ReportedState:
-        """Drive the device to ``desired``, then return the state it reports afterwards.
+        """Set exactly the keys ``desired`` names, keep the others (``on`` included) as they
+        are, then return the state the device reports afterwards. Call after :meth:`refresh`.
 
-        Raises :class:`DeviceUnreachable` or :class:`DeviceRejected`.
+        Raises :class:`DeviceUnreachable`, :class:`DeviceRejected` or :class:`DeviceConfigError`.
         """
 
     @abstractmethod

@@ -1,19 +1,17 @@
 """The accounting API client: pacing, timeouts, retries, auth header, envelope and status mapping.
 
-One instance per process wraps one pooled ``httpx2.AsyncClient`` (made in the server's lifespan).
-The API token is passed per call, because it belongs to the caller, not to the process.
+One ``AccountingClient`` per process wraps one pooled ``httpx2.AsyncClient`` (made in the
+server's lifespan) and the per-token pacers. A tool gets a ``CallerApi``: that client bound to
+the caller's own token (``AccountingClient.bind``), so a tool reads as "ask the API for X".
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 
 import httpx2
-from aiolimiter import AsyncLimiter
-from cachetools import LRUCache
 from pydantic import ValidationError
 from tenacity import (
     AsyncRetrying,
@@ -26,11 +24,22 @@ from tenacity import (
 from mcp_runtime.api.errors import (
     ApiAuthError,
     ApiError,
+    ApiNoAnswer,
     ApiNotFound,
+    ApiPaused,
     ApiRejected,
     ApiUnavailable,
+    WriteOutcomeUnknown,
 )
 from mcp_runtime.api.models import ApiModel, Page
+from mcp_runtime.api.pacing import (
+    RATE_LIMITED_LONG,
+    Clock,
+    Pacers,
+    PacingPolicy,
+    Sleep,
+    TokenPaused,
+)
 from mcp_runtime.callinfo import current_call
 from mcp_runtime.settings import RuntimeSettings
 
@@ -38,6 +47,8 @@ M = TypeVar("M", bound=ApiModel)
 
 USER_AGENT = "agentcore-mcp-runtime/0.1 (+accounting MCP server)"
 UNAVAILABLE = "The accounting API is unavailable right now; try again in a minute."
+NO_ANSWER = "The accounting API did not answer in time"
+UNREACHABLE = "The accounting API is unavailable: it could not be reached"
 # Statuses worth another try for a read: the request was not processed, or a proxy hiccupped.
 # 500 is not among them: the API uses it for some bad requests, and repeated errors get tokens
 # blocked.
@@ -65,9 +76,21 @@ def build_http_client(
     return httpx2.AsyncClient(
         base_url=settings.base_url + "/",
         timeout=timeout,
-        limits=httpx2.Limits(max_connections=20, max_keepalive_connections=10),
+        # Room for every token's concurrent requests; connections are reused (keep-alive).
+        limits=httpx2.Limits(max_connections=100, max_keepalive_connections=50),
         headers={"Accept": "application/json", "User-Agent": USER_AGENT},
         transport=transport,
+    )
+
+
+def pacing_policy(settings: RuntimeSettings) -> PacingPolicy:
+    """The pacing knobs from the settings."""
+    return PacingPolicy(
+        max_concurrent=settings.max_concurrent_requests_per_token,
+        error_burst=settings.error_burst,
+        error_window=settings.error_burst_window_seconds,
+        pause=settings.error_pause_seconds,
+        max_wait=settings.retry_max_wait_seconds,
     )
 
 
@@ -107,12 +130,16 @@ def _error_message(response: httpx2.Response) -> str | None:
     return None
 
 
+def _is_not_found(status: int, detail: str | None) -> bool:
+    return status == 404 or (status == 400 and detail is not None and "not found" in detail.lower())
+
+
 def _error_for(response: httpx2.Response) -> ApiError:
     status = response.status_code
     detail = _error_message(response)
     if status in (401, 403):
         return ApiAuthError("The accounting API rejected the credentials.", status)
-    if status == 404 or (status == 400 and detail and "not found" in detail.lower()):
+    if _is_not_found(status, detail):
         return ApiNotFound(detail or "Not found.", status)
     if status in (400, 409, 422):
         return ApiRejected(detail or "The accounting API rejected the request.", status)
@@ -121,6 +148,14 @@ def _error_for(response: httpx2.Response) -> ApiError:
             "The accounting API is rate limiting requests; try again in a minute.", status
         )
     return ApiUnavailable(UNAVAILABLE, status)
+
+
+def _counts_as_error(response: httpx2.Response) -> bool:
+    """Whether an answer counts toward the token's error burst. "Not found" is an ordinary
+    answer to a question about an id, not misbehaviour."""
+    if not response.is_error:
+        return False
+    return not _is_not_found(response.status_code, _error_message(response))
 
 
 def _objects(response: httpx2.Response) -> Any:
@@ -139,32 +174,37 @@ def _objects(response: httpx2.Response) -> Any:
     return body
 
 
-class AccountingClient:
-    """Typed calls to the API. Raises ``ApiError`` subclasses whose messages are safe to show."""
+def _model(model: type[M], objects: Any) -> M:
+    if isinstance(objects, list):
+        if not objects:
+            raise ApiNotFound("Not found.", 200)
+        objects = objects[0]
+    return model.model_validate(objects)
 
-    def __init__(self, http: httpx2.AsyncClient, settings: RuntimeSettings) -> None:
+
+class AccountingClient:
+    """Sends requests for any token: pacing per token, retries for reads, errors as ``ApiError``
+    subclasses whose messages are safe to show. Tools use ``bind(token)``."""
+
+    def __init__(
+        self,
+        http: httpx2.AsyncClient,
+        settings: RuntimeSettings,
+        *,
+        clock: Clock | None = None,
+        sleep: Sleep | None = None,
+    ) -> None:
         self._http = http
-        self._rate = settings.requests_per_second
         self._max_retries = settings.max_retries
         self._max_wait = settings.retry_max_wait_seconds
-        # One pacer per token (keyed by its hash, so the map holds no secrets); bounded so a
-        # long-lived process with many users does not grow without limit.
-        self._pacers: LRUCache[str, AsyncLimiter] = LRUCache(maxsize=1024)
+        extras: dict[str, Any] = {k: v for k, v in (("clock", clock), ("sleep", sleep)) if v}
+        self.pacers = Pacers(pacing_policy(settings), **extras)
 
-    def _pacer(self, token: str) -> AsyncLimiter:
-        key = hashlib.sha256(token.encode()).hexdigest()
-        pacer = self._pacers.get(key)
-        if pacer is None:
-            # A rate below 1/s still needs a whole request per period.
-            pacer = (
-                AsyncLimiter(self._rate, 1.0)
-                if self._rate >= 1
-                else AsyncLimiter(1, 1.0 / self._rate)
-            )
-            self._pacers[key] = pacer
-        return pacer
+    def bind(self, token: str) -> CallerApi:
+        """This client as the owner of ``token`` sees the API."""
+        return CallerApi(self, token)
 
-    async def _send(
+    async def send(
         self,
         token: str,
         method: str,
@@ -173,39 +213,60 @@ class AccountingClient:
         params: Mapping[str, str | int] | None = None,
         body: Mapping[str, Any] | None = None,
     ) -> httpx2.Response:
+        """One request, paced for its token and accounted in the call's log line."""
+        pacer = self.pacers.for_token(token)
         info = current_call()
-        async with self._pacer(token):
-            try:
-                response = await self._http.request(
-                    method,
-                    path.lstrip("/"),
-                    params=dict(params) if params else None,
-                    json=dict(body) if body is not None else None,
-                    # The API wants the raw token, without "Bearer ".
-                    headers={"Authorization": token},
-                )
-            except httpx2.TimeoutException as exc:
-                raise ApiUnavailable(
-                    "The accounting API did not answer in time; try again later."
-                ) from exc
-            except httpx2.TransportError as exc:
-                raise ApiUnavailable(UNAVAILABLE) from exc
-        info.upstream_status = response.status_code
-        info.upstream_calls += 1
+        try:
+            async with pacer.turn() as waited:
+                info.pacing_wait_ms += round(waited * 1000, 1)
+                attempt = info.attempt(method, path)
+                try:
+                    response = await self._http.request(
+                        method,
+                        path.lstrip("/"),
+                        params=dict(params) if params else None,
+                        json=dict(body) if body is not None else None,
+                        # The API wants the raw token, without "Bearer ".
+                        headers={"Authorization": token},
+                    )
+                except httpx2.TimeoutException as exc:
+                    attempt.end("timeout")
+                    pacer.failed()
+                    sent = not isinstance(exc, httpx2.ConnectTimeout | httpx2.PoolTimeout)
+                    raise ApiNoAnswer(NO_ANSWER, sent=sent) from exc
+                except httpx2.TransportError as exc:
+                    attempt.end("no_connection")
+                    pacer.failed()
+                    sent = not isinstance(exc, httpx2.ConnectError)
+                    raise ApiNoAnswer(UNREACHABLE, sent=sent) from exc
+        except TokenPaused as exc:
+            raise ApiPaused(str(exc)) from None
+        attempt.end(response.status_code)
+        if _counts_as_error(response):
+            pacer.failed(
+                retry_after=_retry_after_seconds(response),
+                rate_limited=response.status_code == 429,
+            )
+        else:
+            pacer.succeeded()
         return response
 
-    async def _read(
+    async def read(
         self, token: str, path: str, params: Mapping[str, str | int] | None
     ) -> dict[str, Any]:
         """GET with bounded retries on 429/502/503/504 and timeouts, honouring Retry-After."""
 
         async def attempt() -> dict[str, Any]:
             try:
-                response = await self._send(token, "GET", path, params=params)
-            except ApiUnavailable as exc:
-                raise _Retryable(exc, None) from exc
+                response = await self.send(token, "GET", path, params=params)
+            except ApiNoAnswer as exc:
+                raise _Retryable(ApiUnavailable(f"{exc.message}; try again later."), None) from exc
             if response.status_code in RETRYABLE_STATUSES:
-                raise _Retryable(_error_for(response), _retry_after_seconds(response))
+                retry_after = _retry_after_seconds(response)
+                if retry_after is not None and retry_after > self._max_wait:
+                    # Waiting the capped time would only end in the same answer: say it now.
+                    raise ApiPaused(str(TokenPaused(retry_after, RATE_LIMITED_LONG)))
+                raise _Retryable(_error_for(response), retry_after)
             if response.is_error:
                 raise _error_for(response)
             body: dict[str, Any] = _objects(response)
@@ -216,6 +277,7 @@ class AccountingClient:
         def wait(state: RetryCallState) -> float:
             exc = state.outcome.exception() if state.outcome else None
             if isinstance(exc, _Retryable) and exc.retry_after is not None:
+                # The pacer holds the token until the same moment; waiting here too is free.
                 return min(exc.retry_after, self._max_wait)
             return float(backoff(state))
 
@@ -231,9 +293,44 @@ class AccountingClient:
             raise exc.error from None
         return result
 
+    async def write(self, token: str, path: str, body: Mapping[str, Any], model: type[M]) -> M:
+        """POST once. Never retried: a replayed write could create the object twice. When the
+        outcome cannot be known, ``WriteOutcomeUnknown`` says so instead of guessing."""
+        try:
+            response = await self.send(token, "POST", path, body=body)
+        except ApiNoAnswer as exc:
+            if not exc.sent:
+                raise ApiUnavailable(f"{exc.message}; nothing was sent.") from exc
+            raise WriteOutcomeUnknown(exc.message, None, settled=False) from exc
+        status = response.status_code
+        if status >= 500:
+            message = f"The accounting API was unavailable (HTTP {status})"
+            raise WriteOutcomeUnknown(message, status, settled=True)
+        if response.is_error:
+            # 4xx: the API refused it and stored nothing (429: it did not even look at it).
+            raise _error_for(response)
+        try:
+            return _model(model, _objects(response)["objects"])
+        except (ApiError, ValidationError) as exc:
+            raise WriteOutcomeUnknown(
+                "The accounting API accepted the request but its answer could not be read",
+                status,
+                settled=True,
+            ) from exc
+
+
+class CallerApi:
+    """The accounting API as one caller sees it: typed calls made with that caller's token."""
+
+    def __init__(self, client: AccountingClient, token: str) -> None:
+        self._client = client
+        self._token = token
+
+    def __repr__(self) -> str:
+        return "CallerApi(<token hidden>)"
+
     async def fetch_page(
         self,
-        token: str,
         path: str,
         model: type[M],
         *,
@@ -248,7 +345,7 @@ class AccountingClient:
             "offset": offset,
             "countAll": "true",
         }
-        body = await self._read(token, path, query)
+        body = await self._client.read(self._token, path, query)
         objects = body["objects"]
         if not isinstance(objects, list):
             raise ApiUnavailable("The accounting API sent a list in an unexpected shape.")
@@ -260,29 +357,21 @@ class AccountingClient:
             raise ApiUnavailable("The accounting API sent data that could not be read.") from exc
         return Page[M](items=items, offset=offset, limit=limit, total=total)
 
-    async def fetch_one(self, token: str, path: str, model: type[M]) -> M:
+    async def fetch_one(self, path: str, model: type[M]) -> M:
         """One object by path; the API wraps it in a one-element list (or not, in some versions)."""
-        objects = (await self._read(token, path, None))["objects"]
-        if isinstance(objects, list):
-            if not objects:
-                raise ApiNotFound("Not found.", 200)
-            objects = objects[0]
+        objects = (await self._client.read(self._token, path, None))["objects"]
         try:
-            return model.model_validate(objects)
+            return _model(model, objects)
         except ValidationError as exc:
             raise ApiUnavailable("The accounting API sent data that could not be read.") from exc
 
-    async def create(self, token: str, path: str, body: Mapping[str, Any], model: type[M]) -> M:
-        """POST once. Never retried: a replayed write could create the object twice."""
-        response = await self._send(token, "POST", path, body=body)
-        if response.is_error:
-            raise _error_for(response)
-        objects = _objects(response)["objects"]
-        if isinstance(objects, list) and objects:
-            objects = objects[0]
-        try:
-            return model.model_validate(objects)
-        except ValidationError as exc:
-            raise ApiUnavailable(
-                "The accounting API accepted the request but its answer could not be read."
-            ) from exc
+    async def fetch_text(self, path: str) -> str:
+        """A scalar answer such as ``{"objects": "1001"}`` (getNextCustomerNumber)."""
+        objects = (await self._client.read(self._token, path, None))["objects"]
+        if isinstance(objects, str | int) and not isinstance(objects, bool) and str(objects):
+            return str(objects)
+        raise ApiUnavailable("The accounting API sent an answer in an unexpected shape.")
+
+    async def create(self, path: str, body: Mapping[str, Any], model: type[M]) -> M:
+        """POST once (see ``AccountingClient.write``)."""
+        return await self._client.write(self._token, path, body, model)

@@ -29,3 +29,26 @@ class ApiRejected(ApiError):
 
 class ApiUnavailable(ApiError):
     """5xx, timeouts, connection failures, rate limiting that outlasted the retries, bad JSON."""
+
+
+class ApiNoAnswer(ApiUnavailable):
+    """No answer arrived: a timeout or a broken connection. ``sent`` is False only when the
+    request certainly never left (the connection was not even made)."""
+
+    def __init__(self, message: str, *, sent: bool) -> None:
+        super().__init__(message)
+        self.sent = sent
+
+
+class ApiPaused(ApiUnavailable):
+    """Not sent: calls with this token are held back (error burst or a long Retry-After)."""
+
+
+class WriteOutcomeUnknown(ApiError):
+    """A write that may or may not have happened. ``settled`` is True when the API finished
+    handling it (it answered, e.g. a 5xx or an unreadable success), False when it may still be
+    in progress (a timeout): a lookup that finds nothing proves nothing then."""
+
+    def __init__(self, message: str, status: int | None, *, settled: bool) -> None:
+        super().__init__(message, status)
+        self.settled = settled

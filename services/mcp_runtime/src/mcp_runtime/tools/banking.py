@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from fastmcp import Context, FastMCP
-from fastmcp.tools import ToolResult
+from fastmcp import FastMCP
+from fastmcp.tools import Tool, ToolResult
 from pydantic import Field
 
+from mcp_runtime.api.client import CallerApi
 from mcp_runtime.api.models import CheckAccount, CheckAccountTransaction
 from mcp_runtime.tools.common import (
+    CALLER_API,
     READ_ONLY,
     Limit,
     ObjectId,
@@ -19,7 +21,6 @@ from mcp_runtime.tools.common import (
     answers,
     date_range,
     reference,
-    runtime,
 )
 from mcp_runtime.views import (
     CheckAccountView,
@@ -30,18 +31,16 @@ from mcp_runtime.views import (
 )
 
 
-async def list_check_accounts(ctx: Context, limit: Limit = 20, offset: Offset = 0) -> ToolResult:
+async def list_check_accounts(
+    limit: Limit = 20, offset: Offset = 0, api: CallerApi = CALLER_API
+) -> ToolResult:
     """List the check accounts: bank accounts, cash registers and clearing accounts."""
-    rt = runtime(ctx)
     with answers(not_found="No check accounts found."):
-        page = await rt.api.fetch_page(
-            await rt.token(), "CheckAccount", CheckAccount, limit=limit, offset=offset
-        )
+        page = await api.fetch_page("CheckAccount", CheckAccount, limit=limit, offset=offset)
     return page_result(page, CheckAccountView.of, noun="check accounts", heading="Check accounts")
 
 
 async def list_check_account_transactions(
-    ctx: Context,
     check_account_id: Annotated[
         ObjectId | None, Field(description="Only transactions on this check account.")
     ] = None,
@@ -64,6 +63,7 @@ async def list_check_account_transactions(
     only_booked: Annotated[bool, Field(description="Only transactions already booked.")] = False,
     limit: Limit = 20,
     offset: Offset = 0,
+    api: CallerApi = CALLER_API,
 ) -> ToolResult:
     """List bank transactions, optionally for one check account, a date range or a counterparty."""
     params: dict[str, str | int] = {
@@ -80,15 +80,13 @@ async def list_check_account_transactions(
         params["onlyDebit"] = "true"
     if only_booked:
         params["isBooked"] = "true"
-    rt = runtime(ctx)
     not_found = (
         f"No check account with id {check_account_id} exists."
         if check_account_id
         else "No transactions found."
     )
     with answers(not_found=not_found):
-        page = await rt.api.fetch_page(
-            await rt.token(),
+        page = await api.fetch_page(
             "CheckAccountTransaction",
             CheckAccountTransaction,
             limit=limit,
@@ -98,15 +96,23 @@ async def list_check_account_transactions(
     return page_result(page, TransactionView.of, noun="transactions", heading="Transactions")
 
 
-def register(mcp: FastMCP) -> None:
+def register(mcp: FastMCP) -> list[Tool]:
     """Add the check-account tools."""
-    mcp.tool(
-        list_check_accounts,
-        annotations=READ_ONLY.model_copy(update={"title": "List check accounts"}),
-        output_schema=output_schema(PageView[CheckAccountView]),
-    )
-    mcp.tool(
-        list_check_account_transactions,
-        annotations=READ_ONLY.model_copy(update={"title": "List check-account transactions"}),
-        output_schema=output_schema(PageView[TransactionView]),
-    )
+    return [
+        mcp.add_tool(
+            Tool.from_function(
+                list_check_accounts,
+                annotations=READ_ONLY.model_copy(update={"title": "List check accounts"}),
+                output_schema=output_schema(PageView[CheckAccountView]),
+            )
+        ),
+        mcp.add_tool(
+            Tool.from_function(
+                list_check_account_transactions,
+                annotations=READ_ONLY.model_copy(
+                    update={"title": "List check-account transactions"}
+                ),
+                output_schema=output_schema(PageView[TransactionView]),
+            )
+        ),
+    ]

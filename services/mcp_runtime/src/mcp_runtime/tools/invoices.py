@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastmcp import Context, FastMCP
-from fastmcp.tools import ToolResult
+from fastmcp import FastMCP
+from fastmcp.tools import Tool, ToolResult
 from pydantic import Field
 
+from mcp_runtime.api.client import CallerApi
 from mcp_runtime.api.models import Invoice
 from mcp_runtime.tools.common import (
+    CALLER_API,
     READ_ONLY,
     Limit,
     ObjectId,
@@ -19,14 +21,12 @@ from mcp_runtime.tools.common import (
     answers,
     date_range,
     reference,
-    runtime,
 )
 from mcp_runtime.views import InvoiceView, PageView, one_result, output_schema, page_result
 from mcp_runtime.vocabulary import INVOICE_STATUS, InvoiceStatusName, code_for
 
 
 async def list_invoices(
-    ctx: Context,
     status: Annotated[
         InvoiceStatusName | None, Field(description="Only invoices in this state.")
     ] = None,
@@ -44,6 +44,7 @@ async def list_invoices(
     ] = None,
     limit: Limit = 20,
     offset: Offset = 0,
+    api: CallerApi = CALLER_API,
 ) -> ToolResult:
     """List invoices, optionally by status, date range, contact or number."""
     params: dict[str, str | int] = {
@@ -54,34 +55,36 @@ async def list_invoices(
         params["status"] = code_for(INVOICE_STATUS, status)
     if invoice_number:
         params["invoiceNumber"] = invoice_number
-    rt = runtime(ctx)
     with answers(not_found="No invoices found."):
-        page = await rt.api.fetch_page(
-            await rt.token(), "Invoice", Invoice, limit=limit, offset=offset, params=params
-        )
+        page = await api.fetch_page("Invoice", Invoice, limit=limit, offset=offset, params=params)
     return page_result(page, InvoiceView.of, noun="invoices", heading="Invoices")
 
 
 async def get_invoice(
-    ctx: Context,
     invoice_id: Annotated[ObjectId, Field(description="The invoice's id (not its number).")],
+    api: CallerApi = CALLER_API,
 ) -> ToolResult:
     """Get one invoice by its id."""
-    rt = runtime(ctx)
     with answers(not_found=f"No invoice with id {invoice_id} exists."):
-        invoice = await rt.api.fetch_one(await rt.token(), f"Invoice/{invoice_id}", Invoice)
+        invoice = await api.fetch_one(f"Invoice/{invoice_id}", Invoice)
     return one_result(InvoiceView.of(invoice))
 
 
-def register(mcp: FastMCP) -> None:
+def register(mcp: FastMCP) -> list[Tool]:
     """Add the invoice tools."""
-    mcp.tool(
-        list_invoices,
-        annotations=READ_ONLY.model_copy(update={"title": "List invoices"}),
-        output_schema=output_schema(PageView[InvoiceView]),
-    )
-    mcp.tool(
-        get_invoice,
-        annotations=READ_ONLY.model_copy(update={"title": "Get an invoice"}),
-        output_schema=output_schema(InvoiceView),
-    )
+    return [
+        mcp.add_tool(
+            Tool.from_function(
+                list_invoices,
+                annotations=READ_ONLY.model_copy(update={"title": "List invoices"}),
+                output_schema=output_schema(PageView[InvoiceView]),
+            )
+        ),
+        mcp.add_tool(
+            Tool.from_function(
+                get_invoice,
+                annotations=READ_ONLY.model_copy(update={"title": "Get an invoice"}),
+                output_schema=output_schema(InvoiceView),
+            )
+        ),
+    ]

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastmcp import Context, FastMCP
-from fastmcp.tools import ToolResult
+from fastmcp import FastMCP
+from fastmcp.tools import Tool, ToolResult
 from pydantic import Field
 
+from mcp_runtime.api.client import CallerApi
 from mcp_runtime.api.models import Voucher
 from mcp_runtime.tools.common import (
+    CALLER_API,
     READ_ONLY,
     Limit,
     ObjectId,
@@ -19,7 +21,6 @@ from mcp_runtime.tools.common import (
     answers,
     date_range,
     reference,
-    runtime,
 )
 from mcp_runtime.views import PageView, VoucherView, output_schema, page_result
 from mcp_runtime.vocabulary import (
@@ -33,7 +34,6 @@ from mcp_runtime.vocabulary import (
 
 
 async def list_vouchers(
-    ctx: Context,
     status: Annotated[
         VoucherStatusName | None, Field(description="Only vouchers in this state.")
     ] = None,
@@ -54,6 +54,7 @@ async def list_vouchers(
     ] = None,
     limit: Limit = 20,
     offset: Offset = 0,
+    api: CallerApi = CALLER_API,
 ) -> ToolResult:
     """List vouchers (receipts for expenses and revenue)."""
     params: dict[str, str | int] = {
@@ -66,18 +67,19 @@ async def list_vouchers(
         params["creditDebit"] = key_for(CREDIT_DEBIT, kind)
     if description:
         params["descriptionLike"] = description
-    rt = runtime(ctx)
     with answers(not_found="No vouchers found."):
-        page = await rt.api.fetch_page(
-            await rt.token(), "Voucher", Voucher, limit=limit, offset=offset, params=params
-        )
+        page = await api.fetch_page("Voucher", Voucher, limit=limit, offset=offset, params=params)
     return page_result(page, VoucherView.of, noun="vouchers", heading="Vouchers")
 
 
-def register(mcp: FastMCP) -> None:
+def register(mcp: FastMCP) -> list[Tool]:
     """Add the voucher tools."""
-    mcp.tool(
-        list_vouchers,
-        annotations=READ_ONLY.model_copy(update={"title": "List vouchers"}),
-        output_schema=output_schema(PageView[VoucherView]),
-    )
+    return [
+        mcp.add_tool(
+            Tool.from_function(
+                list_vouchers,
+                annotations=READ_ONLY.model_copy(update={"title": "List vouchers"}),
+                output_schema=output_schema(PageView[VoucherView]),
+            )
+        ),
+    ]
