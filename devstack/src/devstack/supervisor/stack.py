@@ -288,7 +288,7 @@ class Stack:
             "MCP_RUNTIME_CREDENTIALS_MODE": "per_user",
             "MCP_RUNTIME_COGNITO_ISSUER": self.issuer.issuer,
             "MCP_RUNTIME_COGNITO_JWKS_URI": self.gateway_url + JWKS_PATH,
-            "MCP_RUNTIME_ALLOWED_CLIENT_IDS": f"{INTERACTIVE_CLIENT_ID},{GATEWAY_CLIENT_ID}",
+            "MCP_RUNTIME_ALLOWED_CLIENT_IDS": INTERACTIVE_CLIENT_ID,
             # The caller header counts only on requests the gateway's own client makes.
             "MCP_RUNTIME_GATEWAY_CLIENT_IDS": GATEWAY_CLIENT_ID,
             "MCP_RUNTIME_USER_TOKEN_SECRET_PREFIX": s.secret_prefix,
