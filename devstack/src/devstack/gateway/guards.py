@@ -10,14 +10,14 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any
 
 import httpx2
 import mcp_types as mt
 from fastmcp.exceptions import ToolError
 from fastmcp.server.middleware import CallNext, Middleware, MiddlewareContext
-from fastmcp.tools.base import ToolResult
+from fastmcp.tools.base import Tool, ToolResult
 from gateway_contract.rules import split_tool_name
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError as SchemaError
@@ -179,3 +179,29 @@ class TargetGuard(Middleware):
         problems = argument_problems(tool.parameters, dict(arguments))
         if problems:
             raise ToolError(refusal(name, problems))
+
+
+class SchemaIndex(Middleware):
+    """Each listed tool's input schema by name, for the MCP SDK's per-call schema lookup.
+
+    The SDK (mcp 2.3.0, ``_mcp_param_rejection``) checks a ``tools/call``'s ``Mcp-Param-*``
+    headers against the tool's schema; without ``Server.get_tool_input_schema`` it runs a whole
+    ``tools/list`` before every call, here one round trip to the runtime each time (~35 ms). A
+    tool not listed yet answers ``None``: the SDK then has no declared header to check, as for a
+    tool without ``x-mcp-header`` annotations (none of ours has one).
+    """
+
+    def __init__(self) -> None:
+        self._schemas: dict[str, Mapping[str, Any]] = {}
+
+    def lookup(self, name: str) -> Mapping[str, Any] | None:
+        return self._schemas.get(name)
+
+    async def on_list_tools(
+        self,
+        context: MiddlewareContext[mt.ListToolsRequest],
+        call_next: CallNext[mt.ListToolsRequest, Sequence[Tool]],
+    ) -> Sequence[Tool]:
+        tools = await call_next(context)
+        self._schemas.update({tool.name: tool.parameters for tool in tools})
+        return tools

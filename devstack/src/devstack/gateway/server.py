@@ -24,7 +24,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from devstack.gateway.auth import AccessTokenVerifier, ClientTokens, LocalIssuer
-from devstack.gateway.guards import TargetGuard
+from devstack.gateway.guards import SchemaIndex, TargetGuard
 from devstack.gateway.interception import InterceptorMiddleware
 from devstack.gateway.lambda_target import LambdaFunction, LambdaTargetTool
 from devstack.gateway.openapi_target import accounting_provider
@@ -117,6 +117,7 @@ def create_gateway(settings: GatewaySettings) -> LocalGateway:
         issuer=settings.issuer,
         allowed_client_ids=settings.allowed_client_ids,
     )
+    schemas = SchemaIndex()
     openapi_targets = [settings.openapi_target] if settings.openapi_file else []
     runtime_targets = [settings.runtime_target] if settings.runtime_url else []
     gateway: FastMCP[Any] = FastMCP(
@@ -124,10 +125,14 @@ def create_gateway(settings: GatewaySettings) -> LocalGateway:
         instructions="Local stand-in for the AgentCore Gateway: smart-home and accounting tools.",
         auth=verifier,
         lifespan=lifespan,
-        middleware=[TargetGuard(openapi_targets=openapi_targets, runtime_targets=runtime_targets)],
+        middleware=[
+            schemas,
+            TargetGuard(openapi_targets=openapi_targets, runtime_targets=runtime_targets),
+        ],
         # What a target raises unexpectedly stays in the log; the caller reads a generic line.
         mask_error_details=True,
     )
+    gateway._mcp_server.get_tool_input_schema = schemas.lookup
     for definition in render_gateway_tools(_tools_json(settings)):
         gateway.add_tool(
             LambdaTargetTool.create(
