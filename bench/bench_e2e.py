@@ -136,14 +136,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=40)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-e2e-") as state:
-        settings = StackSettings(
-            state_dir=Path(state),
-            repo_root=REPO,
-            runtime_port=0,
-            gateway_port=0,
-            sandbox_port=0,
-            mqtt_port=0,
-            iot_rest_port=0,
+        settings = StackSettings.on_free_ports(
+            Path(state),
+            REPO,
         )
         began = time.perf_counter()
         with Stack(settings) as stack:

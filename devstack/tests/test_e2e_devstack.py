@@ -56,14 +56,9 @@ WRITERS = rules().groups.accounting_writers
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    settings = StackSettings(
-        state_dir=tmp_path_factory.mktemp("devstack"),
-        repo_root=REPO,
-        runtime_port=0,
-        gateway_port=0,
-        sandbox_port=0,
-        mqtt_port=0,
-        iot_rest_port=0,
+    settings = StackSettings.on_free_ports(
+        tmp_path_factory.mktemp("devstack"),
+        REPO,
         unreachable_devices=(OFFLINE_DEVICE,),
         command_wait_seconds=COMMAND_WAIT_S,
         heartbeat_seconds=2.0,

@@ -155,14 +155,9 @@ def test_a_paused_part_is_left_alone() -> None:
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    settings = StackSettings(
-        state_dir=tmp_path_factory.mktemp("supervised"),
-        repo_root=REPO,
-        runtime_port=0,
-        gateway_port=0,
-        sandbox_port=0,
-        mqtt_port=0,
-        iot_rest_port=0,
+    settings = StackSettings.on_free_ports(
+        tmp_path_factory.mktemp("supervised"),
+        REPO,
         heartbeat_seconds=2.0,
         poll_seconds=1.0,
         command_wait_seconds=3.0,

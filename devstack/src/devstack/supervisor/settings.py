@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -66,6 +67,12 @@ class StackSettings(BaseSettings):
     max_fast_crashes: int = Field(
         default=5, ge=1, description="Fast crashes in a row after which the stack gives up."
     )
+
+    @classmethod
+    def on_free_ports(cls, state_dir: Path, repo_root: Path, **settings: Any) -> StackSettings:
+        """Every port picked free (tests and benchmarks beside a running ``make dev``)."""
+        free: dict[str, Any] = {f"{name}_port": 0 for name in PORT_ENV_VARS}
+        return cls(state_dir=state_dir, repo_root=repo_root, **free, **settings)
 
     @property
     def real_bulb(self) -> bool:
