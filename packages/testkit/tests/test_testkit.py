@@ -100,11 +100,10 @@ def _alive(pid: int) -> bool:
 
 
 def test_the_echo_handler_answers_its_event_and_client_context() -> None:
+    from types import SimpleNamespace
+
     from testkit.lambdas import echo
 
-    class Context:
-        class client_context:  # noqa: N801 - mirrors the Lambda attribute name
-            custom = {"k": "v"}
-
-    assert echo({"a": 1}, Context()) == {"event": {"a": 1}, "custom": {"k": "v"}}
+    context = SimpleNamespace(client_context=SimpleNamespace(custom={"k": "v"}))
+    assert echo({"a": 1}, context) == {"event": {"a": 1}, "custom": {"k": "v"}}
     assert echo(None, object()) == {"event": None, "custom": {}}
