@@ -56,10 +56,13 @@ class LocalSecrets:
         )
 
     def seed(self, prefix: str, users: Iterable[DemoUser]) -> None:
-        """One secret per user, named ``<prefix>/<sub>``."""
+        """One secret per user, named ``<prefix>/<sub>`` (replaced when it exists already:
+        moto keeps its state per process, so a second stack in one process finds the first's)."""
         client = self.client()
         for user in users:
-            client.create_secret(
-                Name=f"{prefix.rstrip('/')}/{user.sub}",
-                SecretString=json.dumps({"api_token": user.api_token}),
-            )
+            name = f"{prefix.rstrip('/')}/{user.sub}"
+            value = json.dumps({"api_token": user.api_token})
+            try:
+                client.create_secret(Name=name, SecretString=value)
+            except client.exceptions.ResourceExistsException:
+                client.put_secret_value(SecretId=name, SecretString=value)
