@@ -10,6 +10,7 @@ gateway serves, exactly as in ``make dev``.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -27,6 +28,8 @@ from fastmcp import Client, FastMCP
 from fastmcp.server.dependencies import get_http_headers
 from gateway_contract.caller import Caller
 from gateway_contract.rules import rules
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from joserfc import jwt as jose_jwt
 from joserfc.jwk import KeySet, RSAKey
 from testkit.net import free_port
@@ -376,3 +379,94 @@ async def test_unreachable_upstreams_answer_plainly(tmp_path: Path) -> None:
     assert api.content[0].text == "The accounting API could not be reached; try again shortly."
     assert down.is_error
     assert down.content[0].text == "The accounting service could not be reached; try again shortly."
+
+
+# --- the OpenAPI target, fuzzed from its own schemas --------------------------------------------
+
+WRONG_VALUES: dict[str, list[Any]] = {
+    "integer": [1.5, "7", True, None, [1], {"n": 1}, 10**30],
+    "number": ["7", True, None, [], {}],
+    "string": [7, True, None, [], {}],
+    "boolean": ["true", 1, None, []],
+}
+
+
+def valid_value(prop: dict[str, Any]) -> st.SearchStrategy[Any]:
+    if "enum" in prop:
+        return st.sampled_from(prop["enum"])
+    kind = prop.get("type")
+    if kind == "integer":
+        low = int(prop.get("minimum", 0))
+        return st.integers(low, int(prop.get("maximum", low + 10_000)))
+    if kind == "boolean":
+        return st.booleans()
+    if prop.get("format") == "date-time":
+        return st.just("2025-01-31T10:00:00+01:00")
+    return st.text(st.characters(codec="utf-8", categories=["L", "N"]), min_size=1, max_size=12)
+
+
+SCHEMAS: dict[str, dict[str, dict[str, Any]]] = {}
+
+
+def openapi_schemas(running: Running) -> dict[str, dict[str, Any]]:
+    async def listed() -> dict[str, dict[str, Any]]:
+        async with running.client(running.token("bob", ())) as client:
+            return {
+                t.name: t.input_schema
+                for t in await client.list_tools()
+                if t.name.startswith("accounting-api___")
+            }
+
+    return asyncio.run(listed())
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_openapi_calls_fuzzed_from_their_schemas_are_answered_or_refused_clearly(
+    running, data
+) -> None:
+    if running.url not in SCHEMAS:
+        SCHEMAS[running.url] = openapi_schemas(running)
+    schemas = SCHEMAS[running.url]
+    name = data.draw(st.sampled_from(sorted(schemas)))
+    schema = schemas[name]
+    props: dict[str, Any] = schema["properties"]
+    arguments = {
+        key: data.draw(valid_value(prop))
+        for key, prop in props.items()
+        if key in schema.get("required", []) or data.draw(st.booleans())
+    }
+    broken = data.draw(st.sampled_from(["none", "type", "unknown", "missing"]))
+    field = None
+    if broken == "type":
+        field = data.draw(st.sampled_from(sorted(props)))
+        arguments[field] = data.draw(st.sampled_from(WRONG_VALUES[props[field]["type"]]))
+    elif broken == "unknown":
+        field = "surprise"
+        arguments[field] = 1
+    elif broken == "missing" and schema.get("required"):
+        field = schema["required"][0]
+        arguments.pop(field)
+    else:
+        broken = "none"
+    before = len(running.api.requests)
+
+    async def call() -> Any:
+        async with running.client(running.token("bob", ())) as client:
+            return await client.call_tool(name, arguments, raise_on_error=False)
+
+    result = asyncio.run(call())
+    answer = result.content[0].text
+    if broken == "none":
+        assert not result.is_error, (name, arguments, answer)
+        assert len(running.api.requests) == before + 1
+        return
+    assert result.is_error, (name, arguments)
+    assert field is not None
+    assert field in answer, answer
+    assert len(answer) <= 300
+    for internal in ("Traceback", "Error:", "pydantic", "jsonschema", "ValueError"):
+        assert internal not in answer, answer
+    assert len(running.api.requests) == before, "a refused call reached the API"

@@ -92,7 +92,8 @@ def argument_problems(schema: dict[str, Any], arguments: dict[str, Any]) -> list
     """
     if schema.get("type") == "object" and "additionalProperties" not in schema:
         schema = {**schema, "additionalProperties": False}
-    validator = Draft202012Validator(schema)
+    # Formats are checked too (date-time, date): the API would otherwise answer a bad date itself.
+    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
     errors: Iterator[SchemaError] = validator.iter_errors(arguments)
     return [describe(e) for e in sorted(errors, key=lambda e: [str(p) for p in e.absolute_path])]
 
