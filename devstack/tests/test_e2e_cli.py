@@ -1,4 +1,5 @@
-"""`python -m devstack up` as `make dev` runs it: a taken port; up, print, Ctrl-C, nothing left."""
+"""`python -m devstack` as `make dev` runs it: a taken port; up, print, Ctrl-C, nothing left; a
+crash loop stops the stack loudly; `token` mints a user's access token with the stack down."""
 
 from __future__ import annotations
 
@@ -13,8 +14,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from devstack.gateway.auth import INTERACTIVE_CLIENT_ID, ISSUER, LocalIssuer, user_sub
 from devstack.supervisor.ports import PortInUse, free_port, is_free, resolve_ports
 from devstack.supervisor.process import Child, StartError
+from joserfc import jwt
+from joserfc.jwk import KeySet
 
 pytestmark = pytest.mark.e2e
 
@@ -29,18 +33,20 @@ PORT_VARS = (
 
 
 def processes_mentioning(text: str) -> list[int]:
-    """Pids whose command line contains ``text`` (the stack's children all name its state dir)."""
-    found = []
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
-            continue
-        if text in cmdline:
-            found.append(int(proc.name))
-    return found
+    """Live pids whose command line contains ``text`` (the stack's children name its state dir)."""
+    from devstack.supervisor.process import pids_with_argument
+
+    return pids_with_argument(text)
+
+
+def wait_for_endpoints(process: subprocess.Popen[str], state: Path) -> dict:
+    endpoints_file = state / "endpoints.json"
+    deadline = time.monotonic() + 150
+    while not endpoints_file.exists():
+        assert process.poll() is None, process.communicate()[1]
+        assert time.monotonic() < deadline, "devstack did not come up"
+        time.sleep(0.2)
+    return json.loads(endpoints_file.read_text())
 
 
 @pytest.fixture
@@ -88,18 +94,15 @@ def test_resolve_ports_reports_every_taken_port_at_once(listener: int) -> None:
 
 
 @pytest.mark.slow
-def test_up_prints_endpoints_and_mcp_json_then_ctrl_c_stops_everything(tmp_path: Path) -> None:
+def test_up_prints_endpoints_users_and_one_mcp_json_then_ctrl_c_stops_everything(
+    tmp_path: Path,
+) -> None:
     state = tmp_path / "state"
-    process = up(state, DEVSTACK_GATEWAY_AUTH="jwt")
+    process = up(state)
     try:
-        endpoints_file = state / "endpoints.json"
-        deadline = time.monotonic() + 150
-        while not endpoints_file.exists():
-            assert process.poll() is None, process.communicate()[1]
-            assert time.monotonic() < deadline, "devstack did not come up"
-            time.sleep(0.2)
-        endpoints = json.loads(endpoints_file.read_text())
+        endpoints = wait_for_endpoints(process, state)
         mcp_json = json.loads((state / "mcp.json").read_text())
+        mcp_http = json.loads((state / "mcp.http.json").read_text())
         assert processes_mentioning(str(state)), "the children run with the state dir"
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=60)
@@ -109,11 +112,16 @@ def test_up_prints_endpoints_and_mcp_json_then_ctrl_c_stops_everything(tmp_path:
             process.communicate()
     assert process.returncode == 0, err
     assert endpoints["gateway_url"] in out
-    assert endpoints["gateway_token"] in out
+    users = {u["name"]: u for u in endpoints["users"]}
+    assert users["alice"]["token"] in out
+    assert users["bob"]["token"] in out
     assert '"mcpServers"' in out
-    gateway_entry = mcp_json["mcpServers"]["devstack-gateway"]
-    assert endpoints["gateway_url"] in gateway_entry["args"]
-    assert gateway_entry["env"]["DEVSTACK_AUTH"] == f"Bearer {endpoints['gateway_token']}"
+    # One entry, the gateway: it reaches every tool.
+    (entry,) = mcp_json["mcpServers"].values()
+    assert endpoints["gateway_url"] in entry["args"]
+    assert entry["env"]["DEVSTACK_AUTH"] == f"Bearer {users['alice']['token']}"
+    (http_entry,) = mcp_http["mcpServers"].values()
+    assert http_entry["url"] == endpoints["gateway_url"]
     assert processes_mentioning(str(state)) == []
     for url in (endpoints["gateway_url"], endpoints["runtime_url"], endpoints["sandbox_url"]):
         port = int(url.split(":")[2].split("/")[0])
@@ -149,26 +157,71 @@ def test_a_child_that_never_gets_healthy_is_stopped(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_a_child_that_dies_later_takes_the_stack_down_loudly(tmp_path: Path) -> None:
+def test_a_child_that_keeps_crashing_takes_the_stack_down_loudly(tmp_path: Path) -> None:
     state = tmp_path / "state"
-    process = up(state, DEVSTACK_GATEWAY_AUTH="none")
+    process = up(
+        state,
+        DEVSTACK_RESTART_DELAY_SECONDS="0.1",
+        DEVSTACK_MAX_FAST_CRASHES="2",
+        DEVSTACK_FAST_CRASH_SECONDS="30",
+    )
     try:
-        deadline = time.monotonic() + 150
-        while not (state / "endpoints.json").exists():
-            assert process.poll() is None, process.communicate()[1]
-            assert time.monotonic() < deadline, "devstack did not come up"
-            time.sleep(0.2)
+        wait_for_endpoints(process, state)
+        # A broken configuration: every restart of the bridge now fails at once.
+        (state / "bridge" / "bridge.toml").write_text("this is not toml = [\n")
         (bridge,) = [
             pid
             for pid in processes_mentioning(str(state / "bridge"))
             if "home_bridge" in Path(f"/proc/{pid}/cmdline").read_text(errors="replace")
         ]
         os.kill(bridge, signal.SIGKILL)
-        _, err = process.communicate(timeout=60)
+        _, err = process.communicate(timeout=120)
     finally:
         if process.poll() is None:
             process.kill()
             process.communicate()
     assert process.returncode == 1
-    assert "bridge exited with code -9" in err
+    assert "bridge was killed by SIGKILL; restarting it in" in err
+    assert "bridge restarted (restart 1)" in err
+    assert "bridge crashed 3 times in a row" in err
     assert processes_mentioning(str(state)) == []
+
+
+def token_command(state: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "devstack", "token", *args],
+        cwd=REPO,
+        env={**os.environ, "DEVSTACK_STATE_DIR": str(state)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_token_mints_a_cognito_shaped_access_token_with_the_stack_down(tmp_path: Path) -> None:
+    done = token_command(
+        tmp_path, "--user", "alice", "--groups", "home-devstack-home,accounting-writers"
+    )
+    assert done.returncode == 0, done.stderr
+    raw = done.stdout.strip().splitlines()[-1]
+    assert not raw.startswith("Bearer")
+    keys = KeySet.import_key_set(LocalIssuer.load_or_create(tmp_path / "gateway").jwks())
+    claims = jwt.decode(raw, keys).claims
+    assert claims["username"] == "alice"
+    assert claims["sub"] == user_sub("alice")
+    assert claims["token_use"] == "access"
+    assert claims["client_id"] == INTERACTIVE_CLIENT_ID
+    assert claims["iss"] == ISSUER
+    assert claims["cognito:groups"] == ["home-devstack-home", "accounting-writers"]
+    assert claims["iat"] <= time.time() < claims["exp"]
+    again = token_command(tmp_path, "--user", "alice", "--groups", "")
+    claims_again = jwt.decode(again.stdout.strip().splitlines()[-1], keys).claims
+    assert "cognito:groups" not in claims_again
+    assert claims_again["sub"] == claims["sub"]
+
+
+def test_token_refuses_an_empty_user(tmp_path: Path) -> None:
+    done = token_command(tmp_path, "--user", " ")
+    assert done.returncode == 2
+    assert "--user" in done.stderr

@@ -18,7 +18,7 @@ from gateway_contract.rules import (
 
 def test_the_file_and_the_model_agree():
     raw = json.loads(Path(gateway_json_path()).read_text(encoding="utf-8"))
-    assert rules().model_dump(by_alias=True) == raw
+    assert rules().model_dump(mode="json", by_alias=True) == raw
 
 
 def test_tool_names_join_and_split_at_the_first_separator():
@@ -118,3 +118,15 @@ def test_pop_caller_removes_the_argument():
     assert pop_caller(args) == {"sub": "s"}
     assert args == {"device": "lamp"}
     assert pop_caller(args) is None
+
+
+def test_target_names_and_write_tools_make_valid_gateway_names():
+    from gateway_contract.rules import accounting_write_tools
+
+    targets = rules().targets
+    assert (targets.home, targets.accounting, targets.accounting_api) == (
+        "home",
+        "accounting",
+        "accounting-api",
+    )
+    assert accounting_write_tools() == ("accounting___create_contact",)

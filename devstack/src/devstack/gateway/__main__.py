@@ -10,6 +10,9 @@ from pydantic import ValidationError
 
 def main() -> int:
     """Read settings, serve until SIGINT/SIGTERM."""
+    import uvicorn
+    from testkit.net import listening_socket
+
     from devstack.gateway.server import create_gateway
     from devstack.gateway.settings import GatewaySettings
 
@@ -19,14 +22,11 @@ def main() -> int:
     except ValidationError as exc:
         print(f"devstack gateway: invalid settings: {exc}", file=sys.stderr)
         return 2
-    create_gateway(settings).run(
-        transport="http",
-        host=settings.host,
-        port=settings.port,
-        path=settings.path,
-        stateless_http=True,
-        show_banner=False,
-    )
+    app = create_gateway(settings).app()
+    # A listener made with IPPROTO_TCP, so answers on kept-alive connections get TCP_NODELAY
+    # (uvicorn's own host/port listener left them waiting ~40 ms for a delayed ACK here).
+    sock = listening_socket(settings.host, settings.port)
+    uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
     return 0
 
 

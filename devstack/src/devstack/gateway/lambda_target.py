@@ -10,6 +10,7 @@ run at once, like a function's concurrency limit.
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import multiprocessing
@@ -20,31 +21,46 @@ from typing import Any
 
 from fastmcp.exceptions import ToolError
 from fastmcp.tools.base import Tool, ToolResult
+from gateway_contract.rules import full_tool_name
 from mcp.types import TextContent
 from mcp.types import Tool as McpTool
 from pydantic import PrivateAttr
 
 from devstack.gateway.lambda_worker import (
-    TARGET_SEPARATOR,
     UNHANDLED,
     LambdaContext,
-    exit_with_parent,
     gateway_context,
     invoke_in_worker,
+    lambda_context,
+    start_environment,
     warm_up,
 )
 
 log = logging.getLogger(__name__)
 
 
-class LambdaFunction:
-    """A local function: the handler's import path and its pool of execution environments."""
+class InvocationFailed(RuntimeError):
+    """The function could not answer (not running, timed out, crashed, raised)."""
 
-    def __init__(self, handler_ref: str, *, name: str, concurrency: int, timeout_s: float) -> None:
+
+class LambdaFunction:
+    """A local function: the handler's import path, its own environment variables (on top of
+    the gateway's, as Terraform sets a function's) and its pool of execution environments."""
+
+    def __init__(
+        self,
+        handler_ref: str,
+        *,
+        name: str,
+        concurrency: int,
+        timeout_s: float,
+        environment: Mapping[str, str] | None = None,
+    ) -> None:
         self.handler_ref = handler_ref
         self.name = name
         self.timeout_s = timeout_s
         self._concurrency = concurrency
+        self._environment = dict(environment or {})
         self._pool: ProcessPoolExecutor | None = None
         self._warming: list[Future[None]] = []
 
@@ -54,8 +70,9 @@ class LambdaFunction:
         self._pool = ProcessPoolExecutor(
             max_workers=self._concurrency,
             mp_context=multiprocessing.get_context("spawn"),
-            # uvicorn ends the process by re-raising SIGTERM, before any lifespan clean-up runs.
-            initializer=exit_with_parent,
+            # uvicorn ends the process by re-raising SIGTERM, before any lifespan clean-up runs,
+            # so each worker also dies with the gateway.
+            initializer=functools.partial(start_environment, self._environment),
         )
         # Unlike AWS, nothing bills idle environments here, so the first calls skip the cold start.
         self._warming = [
@@ -72,25 +89,30 @@ class LambdaFunction:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
 
+    def context(self, custom: dict[str, str] | None = None) -> LambdaContext:
+        """A context for one invocation (``custom``: the client context the caller sets)."""
+        return lambda_context(self.name, int(self.timeout_s * 1000), custom)
+
     async def invoke(self, event: dict[str, Any], context: LambdaContext) -> Any:
-        """The handler's answer, decoded from JSON; :class:`ToolError` when the invoke fails."""
+        """The handler's answer, decoded from JSON; :class:`InvocationFailed` when it fails."""
         if self._pool is None:
-            raise ToolError(f"Lambda function {self.name} is not running")
+            raise InvocationFailed(f"Lambda function {self.name} is not running")
         loop = asyncio.get_running_loop()
         call = loop.run_in_executor(self._pool, invoke_in_worker, self.handler_ref, event, context)
         try:
             raw = await asyncio.wait_for(call, self.timeout_s)
         except TimeoutError:
             message = f"Lambda function {self.name} timed out after {self.timeout_s:g}s"
-            raise ToolError(message) from None
+            raise InvocationFailed(message) from None
         except BrokenProcessPool:
-            raise ToolError(f"Lambda function {self.name} crashed; see the gateway log") from None
+            message = f"Lambda function {self.name} crashed; see the gateway log"
+            raise InvocationFailed(message) from None
         answer = json.loads(raw)
         if isinstance(answer, dict) and UNHANDLED in answer:
             # The cloud Gateway hides function errors unless its exception level is DEBUG.
             error = answer[UNHANDLED]
             log.error("%s failed: %s: %s", self.name, error["errorType"], error["errorMessage"])
-            raise ToolError(f"Lambda function {self.name} failed; see the gateway log")
+            raise InvocationFailed(f"Lambda function {self.name} failed; see the gateway log")
         return answer
 
 
@@ -108,7 +130,7 @@ class LambdaTargetTool(Tool):
     ) -> LambdaTargetTool:
         """Wrap one rendered tool definition."""
         tool = cls(
-            name=f"{target}{TARGET_SEPARATOR}{definition.name}",
+            name=full_tool_name(target, definition.name),
             description=definition.description,
             parameters=dict(definition.input_schema),
         )
@@ -127,7 +149,10 @@ class LambdaTargetTool(Tool):
             function_name=self._function.name,
             timeout_ms=int(self._function.timeout_s * 1000),
         )
-        answer = await self._function.invoke(dict(arguments), context)
+        try:
+            answer = await self._function.invoke(dict(arguments), context)
+        except InvocationFailed as exc:
+            raise ToolError(str(exc)) from None
         return answer_to_result(answer)
 
 

@@ -6,37 +6,31 @@ the handler, as a Lambda environment imports only the function's code.
 
 from __future__ import annotations
 
-import ctypes
 import importlib
 import json
 import logging
-import signal
-import sys
+import os
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-# Keys of ``context.client_context.custom`` the Gateway sets (AgentCore devguide, Lambda targets).
-TOOL_NAME_KEY = "bedrockAgentCoreToolName"
-TARGET_SEPARATOR = "___"
+from gateway_contract.rules import full_tool_name, rules
+from testkit.processes import exit_with_parent
+
+# The Gateway's message version for Lambda targets (AgentCore devguide, Lambda targets).
 MESSAGE_VERSION = "1.0"
 # Marks a function error (the X-Amz-Function-Error case) in what a worker sends back.
 UNHANDLED = "__unhandled__"
 
 log = logging.getLogger(__name__)
 
-_PR_SET_PDEATHSIG = 1
 
-
-def exit_with_parent() -> None:
-    """Have the kernel send SIGTERM to this process when its parent dies (Linux; no-op elsewhere).
-
-    A process pool's workers and a supervisor's children would otherwise outlive a parent that
-    is killed outright, or that a server's signal handling ends before its clean-up code runs.
-    """
-    if sys.platform.startswith("linux"):
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+def start_environment(environment: Mapping[str, str]) -> None:
+    """Initializer of one execution environment: the function's own variables, and it ends with
+    the gateway (so a killed gateway leaves no workers behind)."""
+    exit_with_parent()
+    os.environ.update(environment)
 
 
 @dataclass(frozen=True)
@@ -70,18 +64,30 @@ def gateway_context(
 ) -> LambdaContext:
     """The context the Gateway passes for a call of ``<target>___<tool>``."""
     request_id = str(uuid.uuid4())
+    keys = rules().lambda_context_keys
     custom = {
-        TOOL_NAME_KEY: f"{target}{TARGET_SEPARATOR}{tool}",
-        "bedrockAgentCoreGatewayId": gateway_id,
-        "bedrockAgentCoreTargetId": target,
-        "bedrockAgentCoreMessageVersion": MESSAGE_VERSION,
-        "bedrockAgentCoreAwsRequestId": request_id,
-        "bedrockAgentCoreMcpMessageId": str(uuid.uuid4()),
+        keys.tool_name: full_tool_name(target, tool),
+        keys.gateway_id: gateway_id,
+        keys.target_id: target,
+        keys.message_version: MESSAGE_VERSION,
+        keys.aws_request_id: request_id,
+        keys.mcp_message_id: str(uuid.uuid4()),
     }
+    return lambda_context(function_name, timeout_ms, custom, request_id)
+
+
+def lambda_context(
+    function_name: str,
+    timeout_ms: int,
+    custom: dict[str, str] | None = None,
+    request_id: str | None = None,
+) -> LambdaContext:
+    """A context for one invocation of ``function_name`` (``custom``: the client context)."""
+    request_id = request_id or str(uuid.uuid4())
     return LambdaContext(
         function_name=function_name,
         aws_request_id=request_id,
-        client_context=ClientContext(custom=custom),
+        client_context=ClientContext(custom=custom or {}),
         invoked_function_arn=f"arn:local:lambda:local:000000000000:function:{function_name}",
         timeout_ms=timeout_ms,
     )

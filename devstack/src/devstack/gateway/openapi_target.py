@@ -1,8 +1,9 @@
 """A Gateway OpenAPI target, locally: one tool per operation of the Gateway view of the API.
 
-The cloud Gateway names each tool ``<target>___<operationId>`` and sends the organisation's API
-key in the configured header; FastMCP's OpenAPI provider does the request building, and a
-transform gives the tools the Gateway's names.
+The cloud Gateway names each tool ``<target>___<operationId>`` (target ``accounting-api``, C2)
+and sends the organisation's API key in the configured header; FastMCP's OpenAPI provider does
+the request building, a transform gives the tools the Gateway's names, and :class:`OpenApiGuard`
+checks the arguments against the operation's schema before any request is built.
 """
 
 from __future__ import annotations
@@ -11,28 +12,35 @@ from collections.abc import Mapping
 from typing import Any
 
 import httpx2
+from fastmcp.server.dependencies import get_http_headers
 from fastmcp.server.providers.openapi import OpenAPIProvider
-from fastmcp.server.transforms.namespace import Namespace
 
-from devstack.gateway.lambda_worker import TARGET_SEPARATOR
+from devstack.gateway.naming import TargetPrefix
 
-
-class TargetPrefix(Namespace):
-    """``name`` → ``<target>___name``: AgentCore Gateway's separator instead of FastMCP's ``_``."""
-
-    def __init__(self, target: str) -> None:
-        super().__init__(target)
-        self._name_prefix = f"{target}{TARGET_SEPARATOR}"
+# Headers httpx sets itself; FastMCP copies other inbound headers onto every API request.
+_CLIENT_OWNED = frozenset({"user-agent", "accept", "accept-encoding", "connection", "host"})
 
 
 def operation_names(spec: Mapping[str, Any]) -> dict[str, str]:
-    """operationId → itself, so FastMCP keeps the ids as they are (it would cut them at ``__``)."""
+    """operationId -> itself, so FastMCP keeps the ids as they are (it would cut them at ``__``)."""
     return {
         operation["operationId"]: operation["operationId"]
         for item in spec.get("paths", {}).values()
         for operation in item.values()
         if isinstance(operation, Mapping) and "operationId" in operation
     }
+
+
+async def _drop_inbound_headers(request: httpx2.Request) -> None:
+    """Send the API only what the target configures, like the cloud Gateway.
+
+    FastMCP's OpenAPI tools copy the MCP request's headers onto the API request; the Gateway
+    forwards only a target's allowlisted headers (none here), so a client's headers (its caller
+    header among them, which holds a JWT) never reach the accounting API.
+    """
+    for name, value in get_http_headers().items():
+        if name not in _CLIENT_OWNED and request.headers.get(name) == value:
+            del request.headers[name]
 
 
 def accounting_provider(
@@ -55,6 +63,7 @@ def accounting_provider(
         # Below uvicorn's 5 s keep-alive: with equal timers a request can go out on a connection
         # the server is closing ("Server disconnected without sending a response").
         limits=httpx2.Limits(keepalive_expiry=2.0),
+        event_hooks={"request": [_drop_inbound_headers]},
     )
     provider = OpenAPIProvider(
         dict(spec),

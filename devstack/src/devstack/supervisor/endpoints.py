@@ -1,75 +1,95 @@
-"""What ``make dev`` tells people and scripts: endpoints, the demo token, a ready ``mcp.json``."""
+"""What ``make dev`` tells people and scripts: endpoints, the users' tokens, one ``mcp.json``."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 ENDPOINTS_FILE = "endpoints.json"
 MCP_JSON_FILE = "mcp.json"
 MCP_HTTP_JSON_FILE = "mcp.http.json"
+SERVER_NAME = "devstack"
 # Pinned like tools/inspector-ui/package.json, so npx there uses the locked copy.
 MCP_REMOTE_VERSION = "0.15.1"
+
+
+@dataclass(frozen=True)
+class UserToken:
+    """A demo user and an access token for them (valid 12 hours, same key across restarts)."""
+
+    name: str
+    sub: str
+    groups: tuple[str, ...]
+    token: str
 
 
 @dataclass(frozen=True)
 class Endpoints:
     """Where everything listens once the stack is up."""
 
-    runtime_url: str
     gateway_url: str
+    runtime_url: str
     sandbox_url: str
     broker_url: str
     iot_data_url: str
-    gateway_token: str | None
+    secrets_url: str
+    jwks_url: str
+    issuer: str
     api_token: str
     thing_name: str
     logs_dir: str
+    users: tuple[UserToken, ...] = field(default=())
+
+    @property
+    def gateway_token(self) -> str:
+        """The first user's token (alice: her home and accounting writes): what mcp.json uses."""
+        return self.users[0].token
+
+    def token(self, name: str) -> str:
+        """The token of the demo user called ``name``."""
+        return next(u.token for u in self.users if u.name == name)
 
     def gateway_headers(self) -> dict[str, str]:
-        """The header a client sends to the gateway (none when auth is off)."""
-        return {"Authorization": f"Bearer {self.gateway_token}"} if self.gateway_token else {}
+        """The header a client sends to the gateway."""
+        return {"Authorization": f"Bearer {self.gateway_token}"}
 
 
 def mcp_remote_config(endpoints: Endpoints) -> dict[str, Any]:
-    """``mcp.json`` for Claude Desktop and other stdio-only clients, through ``mcp-remote``."""
-
-    def server(url: str, token: str | None) -> dict[str, Any]:
-        args = ["-y", f"mcp-remote@{MCP_REMOTE_VERSION}", url, "--allow-http"]
-        entry: dict[str, Any] = {"command": "npx", "args": args}
-        if token:
-            # mcp-remote expands ${VAR} in arguments; keeps the token out of the argument list.
-            args += ["--header", "Authorization:${DEVSTACK_AUTH}"]
-            entry["env"] = {"DEVSTACK_AUTH": f"Bearer {token}"}
-        return entry
-
-    return {
-        "mcpServers": {
-            "devstack-gateway": server(endpoints.gateway_url, endpoints.gateway_token),
-            "devstack-runtime": server(endpoints.runtime_url, None),
-        }
+    """``mcp.json`` for Claude Desktop and other stdio-only clients, through ``mcp-remote``:
+    one entry, the gateway, which reaches every tool."""
+    args = [
+        "-y",
+        f"mcp-remote@{MCP_REMOTE_VERSION}",
+        endpoints.gateway_url,
+        "--allow-http",
+        # mcp-remote expands ${VAR} in arguments; keeps the token out of the argument list.
+        "--header",
+        "Authorization:${DEVSTACK_AUTH}",
+    ]
+    entry = {
+        "command": "npx",
+        "args": args,
+        "env": {"DEVSTACK_AUTH": f"Bearer {endpoints.gateway_token}"},
     }
+    return {"mcpServers": {SERVER_NAME: entry}}
 
 
 def mcp_http_config(endpoints: Endpoints) -> dict[str, Any]:
     """``mcp.json`` for clients that speak streamable HTTP themselves (Inspector, IDEs)."""
-    gateway: dict[str, Any] = {"type": "streamable-http", "url": endpoints.gateway_url}
-    if endpoints.gateway_token:
-        gateway["headers"] = endpoints.gateway_headers()
-    return {
-        "mcpServers": {
-            "devstack-gateway": gateway,
-            "devstack-runtime": {"type": "streamable-http", "url": endpoints.runtime_url},
-        }
+    entry = {
+        "type": "streamable-http",
+        "url": endpoints.gateway_url,
+        "headers": endpoints.gateway_headers(),
     }
+    return {"mcpServers": {SERVER_NAME: entry}}
 
 
 def write_files(state_dir: Path, endpoints: Endpoints) -> dict[str, Path]:
-    """Write endpoints.json, mcp.json and mcp.http.json (0600: they hold the demo token)."""
+    """Write endpoints.json, mcp.json and mcp.http.json (0600: they hold tokens)."""
     documents = {
-        ENDPOINTS_FILE: asdict(endpoints),
+        ENDPOINTS_FILE: {**asdict(endpoints), "gateway_token": endpoints.gateway_token},
         MCP_JSON_FILE: mcp_remote_config(endpoints),
         MCP_HTTP_JSON_FILE: mcp_http_config(endpoints),
     }
@@ -84,21 +104,32 @@ def write_files(state_dir: Path, endpoints: Endpoints) -> dict[str, Path]:
 
 def summary(endpoints: Endpoints, files: dict[str, Path]) -> str:
     """The banner ``make dev`` prints once everything is healthy."""
-    token = endpoints.gateway_token or "(auth off: DEVSTACK_GATEWAY_AUTH=none)"
     lines = [
-        "devstack is up. Endpoints:",
-        f"  runtime MCP   {endpoints.runtime_url}",
+        "devstack is up. One MCP endpoint reaches every tool (smart home and accounting):",
         f"  gateway MCP   {endpoints.gateway_url}",
-        f"  sandbox API   {endpoints.sandbox_url}   (Authorization: {endpoints.api_token})",
+        "",
+        "Behind it (for debugging):",
+        f"  runtime MCP   {endpoints.runtime_url}   (direct path; the same user tokens work)",
+        f"  sandbox API   {endpoints.sandbox_url}   (OpenAPI target key: {endpoints.api_token})",
         f"  MQTT broker   {endpoints.broker_url}   (mutual TLS)",
         f"  iot-data      {endpoints.iot_data_url}",
+        f"  secrets       {endpoints.secrets_url}   (users' API tokens, moto)",
         "",
-        f"Gateway demo token (Authorization: Bearer <token>):\n  {token}",
+        "Users (send Authorization: Bearer <token>); any other user and groups:",
+        "  python -m devstack token --user U --groups G1,G2",
+    ]
+    for user in endpoints.users[:2]:
+        groups = ",".join(user.groups) or "(no groups)"
+        lines += [f"  {user.name}  {groups}", f"    {user.token}"]
+    lines += [
+        f"  ... and {len(endpoints.users) - 2} readers with their own data: "
+        f"{files[ENDPOINTS_FILE]}",
         "",
-        f"mcp.json (Claude Desktop via mcp-remote), also in {files[MCP_JSON_FILE]}:",
+        f"mcp.json (Claude Desktop via mcp-remote; as alice), also in {files[MCP_JSON_FILE]}:",
         json.dumps(mcp_remote_config(endpoints), indent=2),
         "",
-        f"Streamable-HTTP variant: {files[MCP_HTTP_JSON_FILE]}; all of it: {files[ENDPOINTS_FILE]}",
-        f"Logs: {endpoints.logs_dir}/<service>.log. Ctrl-C stops everything.",
+        f"Streamable-HTTP variant: {files[MCP_HTTP_JSON_FILE]}.",
+        f"Logs: {endpoints.logs_dir}/<service>.log. A part that crashes is restarted; "
+        "Ctrl-C stops everything.",
     ]
     return "\n".join(lines)

@@ -2,33 +2,15 @@
 
 from __future__ import annotations
 
-import socket
+from testkit.net import free_port, is_free
 
 from devstack.supervisor.settings import PORT_ENV_VARS
+
+__all__ = ["PortInUse", "free_port", "is_free", "resolve_ports"]
 
 
 class PortInUse(RuntimeError):
     """A configured port is taken; the message names the port and the variable to change."""
-
-
-def is_free(host: str, port: int) -> bool:
-    """True when a listener could bind ``host:port`` now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        # Same option as uvicorn and mosquitto use, so a port in TIME_WAIT counts as free.
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((host, port))
-        except OSError:
-            return False
-    return True
-
-
-def free_port(host: str) -> int:
-    """A port the OS says is free right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        port: int = sock.getsockname()[1]
-    return port
 
 
 def resolve_ports(host: str, wanted: dict[str, int]) -> dict[str, int]:

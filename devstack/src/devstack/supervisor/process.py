@@ -6,12 +6,12 @@ import contextlib
 import os
 import signal
 import subprocess
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from devstack.gateway.lambda_worker import exit_with_parent
+from testkit.processes import exit_with_parent
+from testkit.waiting import wait_until
 
 
 class StartError(RuntimeError):
@@ -25,15 +25,28 @@ def tail(path: Path, lines: int = 20) -> str:
     return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
 
-def wait_until(check: Callable[[], bool], timeout_s: float, interval_s: float = 0.05) -> bool:
-    """Poll ``check`` until it is true or the deadline passes."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        if check():
-            return True
-        if time.monotonic() >= deadline:
-            return False
-        time.sleep(interval_s)
+def pids_with_argument(text: str) -> list[int]:
+    """Pids of live processes whose command line contains ``text`` (Linux ``/proc``)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ")
+        except OSError:
+            continue
+        if text.encode() in cmdline and pid_alive(int(proc.name)):
+            found.append(int(proc.name))
+    return found
+
+
+def pid_alive(pid: int) -> bool:
+    """True while ``pid`` runs (a zombie has exited: only its exit status is left)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return False
+    return fields[0] not in ("Z", "X")
 
 
 @dataclass
@@ -60,6 +73,29 @@ class Child:
     def exit_code(self) -> int | None:
         """The exit status once it has exited."""
         return None if self.process is None else self.process.poll()
+
+    # --- what the supervisor asks (devstack.supervisor.watch.Watched) --------------------------
+
+    def alive(self) -> bool:
+        return self.running()
+
+    def exit_status(self) -> str:
+        code = self.exit_code()
+        if code is None:
+            return "is running"
+        if code < 0:
+            return f"was killed by {signal.Signals(-code).name}"
+        return f"exited with code {code}"
+
+    def restart(self) -> None:
+        """Start again with the same command, environment and log (without waiting)."""
+        if self.process is not None:
+            # What the dead leader left in its group (a gateway's Lambda workers) goes first.
+            self._reap_group(self.process.pid)
+        self.spawn()
+
+    def last_words(self) -> str:
+        return tail(self.log_file)
 
     def start(self, timeout_s: float) -> None:
         """Start and wait until healthy; :class:`StartError` (and the child stopped) if not."""

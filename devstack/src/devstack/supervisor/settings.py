@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -30,9 +30,18 @@ class StackSettings(BaseSettings):
 
     api_token: SecretStr = Field(
         default=SecretStr("devstack-demo-token"),
-        description="The sandbox's API token (runtime and gateway send it); local demo data only.",
+        description=(
+            "The sandbox's default-organisation token: the OpenAPI target's one organisation key. "
+            "Each demo user has their own (devstack.supervisor.users); local demo data only."
+        ),
     )
-    gateway_auth: Literal["none", "jwt"] = "jwt"
+    openapi_target: bool = Field(
+        default=True, description="Serve the optional accounting-api OpenAPI target (C2)."
+    )
+    secret_prefix: str = Field(
+        default="devstack/accounting-tokens",
+        description="Where the runtime finds a user's API token: <prefix>/<sub>.",
+    )
 
     thing_name: str = "devstack-home"
     bulb_id: str = "living-room"
@@ -50,6 +59,21 @@ class StackSettings(BaseSettings):
     lambda_concurrency: int = Field(default=4, ge=1, le=64)
     start_timeout_seconds: float = Field(default=90.0, gt=0)
 
+    restart_delay_seconds: float = Field(default=0.5, gt=0, le=60)
+    restart_max_delay_seconds: float = Field(default=10.0, gt=0, le=300)
+    fast_crash_seconds: float = Field(
+        default=10.0, gt=0, description="A crash this soon after a (re)start counts as fast."
+    )
+    max_fast_crashes: int = Field(
+        default=5, ge=1, description="Fast crashes in a row after which the stack gives up."
+    )
+
+    @classmethod
+    def on_free_ports(cls, state_dir: Path, repo_root: Path, **settings: Any) -> StackSettings:
+        """Every port picked free (tests and benchmarks beside a running ``make dev``)."""
+        free: dict[str, Any] = {f"{name}_port": 0 for name in PORT_ENV_VARS}
+        return cls(state_dir=state_dir, repo_root=repo_root, **free, **settings)
+
     @property
     def real_bulb(self) -> bool:
         """True when a real bulb's address and account are configured."""
@@ -59,6 +83,11 @@ class StackSettings(BaseSettings):
     def openapi_file(self) -> Path:
         """The Gateway view of the accounting API (what the cloud OpenAPI target gets)."""
         return (self.repo_root / "openapi" / "accounting.gateway.json").resolve()
+
+    @property
+    def gateway_state_dir(self) -> Path:
+        """Where the local user pool's signing key lives (``python -m devstack token`` too)."""
+        return self.state_dir / "gateway"
 
 
 PORT_ENV_VARS: dict[str, str] = {

@@ -1,9 +1,14 @@
-"""The whole system on one machine: start in dependency order, check health, stop in reverse.
+"""The whole system on one machine: start in dependency order, check health, keep it running,
+stop in reverse.
 
-The local IoT Core runs inside the supervisor (it owns mosquitto and the shadow service's
-threads); the sandbox API, the bridge, the runtime and the gateway are child processes, each
-with its own log under ``<state_dir>/logs``. Nothing is restarted behind anyone's back: a child
-that exits is reported and the stack goes down with a clear message.
+The local IoT Core (mosquitto and the shadow service's threads) and the local Secrets Manager
+(moto) run inside the supervisor; the sandbox API, the bridge, the runtime and the gateway are
+child processes, each with its own log under ``<state_dir>/logs``. A child or mosquitto that
+crashes is restarted with backoff (:mod:`devstack.supervisor.watch`).
+
+Identity as in AWS: the gateway is the one MCP endpoint; its interceptor turns the caller's token
+into the caller; the runtime runs in ``per_user`` mode against the local user pool and trusts the
+caller header only from the gateway's client; each demo user's own API token is a secret.
 """
 
 from __future__ import annotations
@@ -11,22 +16,59 @@ from __future__ import annotations
 import logging
 import sys
 import time
+from pathlib import Path
 from types import TracebackType
 
-from devstack.gateway.auth import LocalIssuer
+from smarthome_contract import naming
+
+from devstack.gateway.auth import GATEWAY_CLIENT_ID, INTERACTIVE_CLIENT_ID, LocalIssuer
+from devstack.gateway.server import JWKS_PATH
 from devstack.iot_core.core import LocalIotCore
 from devstack.iot_core.topics import ShadowAddress
 from devstack.supervisor.bridge_config import bridge_config, bridge_env, write_bridge_config
-from devstack.supervisor.endpoints import Endpoints
+from devstack.supervisor.endpoints import Endpoints, UserToken
 from devstack.supervisor.health import http_ok
 from devstack.supervisor.ports import resolve_ports
-from devstack.supervisor.process import Child
+from devstack.supervisor.process import Child, pid_alive, pids_with_argument, tail
+from devstack.supervisor.secrets import LOCAL_CREDENTIALS, REGION, LocalSecrets
 from devstack.supervisor.settings import StackSettings
+from devstack.supervisor.users import DemoUser, demo_users, sandbox_tokens
+from devstack.supervisor.watch import RestartPolicy, Supervisor
 
 log = logging.getLogger(__name__)
 
 START_ORDER = ("sandbox", "bridge", "runtime", "gateway")
-PRESENCE_SHADOW = "bridge"
+METRICS_NAMESPACE = "AgentCoreMcp/devstack"
+
+
+class Broker:
+    """mosquitto as the supervisor watches it: found by its config file, restarted in place."""
+
+    name = "mosquitto"
+
+    def __init__(self, core: LocalIotCore) -> None:
+        self._core = core
+        self._config = str(core.state_dir / "broker" / "mosquitto.conf")
+        self._pid: int | None = None
+
+    def pid(self) -> int | None:
+        """mosquitto's pid while it runs."""
+        if self._pid is None or not pid_alive(self._pid):
+            found = pids_with_argument(self._config)
+            self._pid = found[0] if found else None
+        return self._pid
+
+    def alive(self) -> bool:
+        return self.pid() is not None
+
+    def exit_status(self) -> str:
+        return "is not running"
+
+    def restart(self) -> None:
+        self._core.start_broker()
+
+    def last_words(self) -> str:
+        return tail(Path(self._config).with_name("mosquitto.log"))
 
 
 class Stack:
@@ -38,8 +80,11 @@ class Stack:
         self.logs_dir = self.state_dir / "logs"
         self.ports: dict[str, int] = {}
         self.iot_core: LocalIotCore | None = None
+        self.secrets: LocalSecrets | None = None
         self.children: dict[str, Child] = {}
-        self._issuer: LocalIssuer | None = None
+        self.users: tuple[DemoUser, ...] = demo_users(settings.thing_name)
+        self.issuer = LocalIssuer.load_or_create(settings.gateway_state_dir.resolve())
+        self._supervisor: Supervisor | None = None
 
     def __enter__(self) -> Stack:
         self.start()
@@ -71,6 +116,7 @@ class Stack:
         self.logs_dir.mkdir(parents=True, exist_ok=True)
         try:
             self._start_iot_core()
+            self._start_secrets()
             # Each child needs only addresses, not a peer that is already up, so they boot side
             # by side (most of their start-up is importing Python) and are then checked in order.
             for name in START_ORDER:
@@ -91,6 +137,9 @@ class Stack:
         for name in reversed(list(self.children)):
             log.info("stopping %s", name)
             self.children[name].stop()
+        if self.secrets is not None:
+            self.secrets.stop()
+            self.secrets = None
         if self.iot_core is not None:
             log.info("stopping iot_core")
             self.iot_core.stop()
@@ -100,26 +149,49 @@ class Stack:
         """A child by name (``sandbox``, ``bridge``, ``runtime``, ``gateway``)."""
         return self.children[name]
 
-    def exited(self) -> list[Child]:
-        """Children that have stopped on their own."""
-        return [c for c in self.children.values() if c.process is not None and not c.running()]
+    @property
+    def supervisor(self) -> Supervisor:
+        """The restarter for the children and mosquitto (valid after :meth:`start`)."""
+        if self._supervisor is None:
+            core = self.iot_core
+            if core is None:
+                raise RuntimeError("the stack is not started")
+            s = self.settings
+            policy = RestartPolicy(
+                first_delay_s=s.restart_delay_seconds,
+                max_delay_s=s.restart_max_delay_seconds,
+                fast_crash_s=s.fast_crash_seconds,
+                max_fast_crashes=s.max_fast_crashes,
+            )
+            self._supervisor = Supervisor([Broker(core), *self.children.values()], policy)
+        return self._supervisor
 
     # --- facts --------------------------------------------------------------------------------
 
     @property
+    def gateway_url(self) -> str:
+        return f"http://{self.settings.host}:{self.ports['gateway']}"
+
+    @property
     def endpoints(self) -> Endpoints:
-        """Where everything listens (valid after :meth:`start`)."""
+        """Where everything listens and who may call (valid after :meth:`start`)."""
         host = self.settings.host
         return Endpoints(
+            gateway_url=f"{self.gateway_url}/mcp",
             runtime_url=f"http://{host}:{self.ports['runtime']}/mcp",
-            gateway_url=f"http://{host}:{self.ports['gateway']}/mcp",
             sandbox_url=self.sandbox_base_url,
             broker_url=f"mqtts://localhost:{self.ports['mqtt']}",
             iot_data_url=f"http://{host}:{self.ports['iot_rest']}",
-            gateway_token=self._issuer.token() if self._issuer else None,
+            secrets_url=self.secrets.endpoint if self.secrets else "",
+            jwks_url=self.gateway_url + JWKS_PATH,
+            issuer=self.issuer.issuer,
             api_token=self.settings.api_token.get_secret_value(),
             thing_name=self.settings.thing_name,
             logs_dir=str(self.logs_dir),
+            users=tuple(
+                UserToken(u.name, u.sub, u.groups, self.issuer.user_token(u.name, u.groups))
+                for u in self.users
+            ),
         )
 
     @property
@@ -133,7 +205,7 @@ class Stack:
         if core is None:
             return False
         thing = self.settings.thing_name
-        presence = core.shadows.reported(ShadowAddress(thing, PRESENCE_SHADOW))
+        presence = core.shadows.reported(ShadowAddress(thing, naming.presence_shadow_name()))
         bulb = core.shadows.reported(ShadowAddress(thing, self.settings.bulb_id))
         return presence.get("connected") is True and bool(bulb)
 
@@ -149,6 +221,15 @@ class Stack:
         log.info("starting iot_core")
         core.start()
         self.iot_core = core
+
+    def _start_secrets(self) -> None:
+        secrets = LocalSecrets(self.settings.host)
+        secrets.start()
+        self.secrets = secrets
+        secrets.seed(self.settings.secret_prefix, self.users)
+        log.info(
+            "secrets at %s: an API token for each of %d users", secrets.endpoint, len(self.users)
+        )
 
     def _python(self, *args: str) -> list[str]:
         return [sys.executable, *args]
@@ -168,10 +249,11 @@ class Stack:
             "-m", "devstack.sandbox", "--host", s.host, "--port", str(port),
             "--db", str(self.state_dir / "sandbox.db"),
         )  # fmt: skip
+        tokens = sandbox_tokens(s.api_token.get_secret_value(), self.users)
         return Child(
             "sandbox",
             argv,
-            {"SANDBOX_API_TOKENS": s.api_token.get_secret_value()},
+            {"SANDBOX_API_TOKENS": tokens},
             self.logs_dir / "sandbox.log",
             http_ok(f"http://{s.host}:{port}/health"),
         )
@@ -198,10 +280,21 @@ class Stack:
 
     def _runtime(self) -> Child:
         s, port = self.settings, self.ports["runtime"]
+        secrets = self.secrets
+        assert secrets is not None  # started before any child  # noqa: S101
         env = {
             "MCP_RUNTIME_API_BASE_URL": self.sandbox_base_url,
-            "MCP_RUNTIME_CREDENTIALS_MODE": "static",
-            "MCP_RUNTIME_STATIC_TOKEN": s.api_token.get_secret_value(),
+            # Each caller's own API token, found by the sub of their verified token.
+            "MCP_RUNTIME_CREDENTIALS_MODE": "per_user",
+            "MCP_RUNTIME_COGNITO_ISSUER": self.issuer.issuer,
+            "MCP_RUNTIME_COGNITO_JWKS_URI": self.gateway_url + JWKS_PATH,
+            "MCP_RUNTIME_ALLOWED_CLIENT_IDS": INTERACTIVE_CLIENT_ID,
+            # The caller header counts only on requests the gateway's own client makes.
+            "MCP_RUNTIME_GATEWAY_CLIENT_IDS": GATEWAY_CLIENT_ID,
+            "MCP_RUNTIME_USER_TOKEN_SECRET_PREFIX": s.secret_prefix,
+            "MCP_RUNTIME_SECRETS_ENDPOINT_URL": secrets.endpoint,
+            "MCP_RUNTIME_AWS_REGION": REGION,
+            **LOCAL_CREDENTIALS,
         }
         argv = self._python("-m", "mcp_runtime", "--transport", "http", "--host", s.host)
         return Child(
@@ -215,17 +308,14 @@ class Stack:
 
     def _gateway(self) -> Child:
         s, port = self.settings, self.ports["gateway"]
-        gateway_state = self.state_dir / "gateway"
-        if s.gateway_auth == "jwt":
-            self._issuer = LocalIssuer.load_or_create(gateway_state, f"http://{s.host}:{port}")
         core = self.iot_core
         assert core is not None  # noqa: S101
         env = {
             "DEVSTACK_GATEWAY_HOST": s.host,
             "DEVSTACK_GATEWAY_PORT": str(port),
-            "DEVSTACK_GATEWAY_STATE_DIR": str(gateway_state),
-            "DEVSTACK_GATEWAY_AUTH": s.gateway_auth,
-            "DEVSTACK_GATEWAY_OPENAPI_FILE": str(s.openapi_file),
+            "DEVSTACK_GATEWAY_STATE_DIR": str(s.gateway_state_dir.resolve()),
+            "DEVSTACK_GATEWAY_ISSUER": self.issuer.issuer,
+            "DEVSTACK_GATEWAY_RUNTIME_URL": f"http://{s.host}:{self.ports['runtime']}/mcp",
             "DEVSTACK_GATEWAY_API_BASE_URL": self.sandbox_base_url,
             "DEVSTACK_GATEWAY_API_KEY": s.api_token.get_secret_value(),
             "DEVSTACK_GATEWAY_LAMBDA_CONCURRENCY": str(s.lambda_concurrency),
@@ -234,11 +324,11 @@ class Stack:
             "THING_NAMES": s.thing_name,
             "COMMAND_WAIT_SECONDS": str(s.command_wait_seconds),
             "POWERTOOLS_SERVICE_NAME": "smart-home",
-            "AWS_ACCESS_KEY_ID": "devstack",
-            "AWS_SECRET_ACCESS_KEY": "devstack",
-            "AWS_DEFAULT_REGION": "eu-central-1",
-            "AWS_EC2_METADATA_DISABLED": "true",
+            "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
+            **LOCAL_CREDENTIALS,
         }
+        if s.openapi_target:
+            env["DEVSTACK_GATEWAY_OPENAPI_FILE"] = str(s.openapi_file)
         return Child(
             "gateway",
             self._python("-m", "devstack.gateway"),

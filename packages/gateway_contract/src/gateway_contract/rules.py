@@ -32,6 +32,14 @@ class CallerRules(_Frozen):
     runtime_header: str
 
 
+class TargetNames(_Frozen):
+    """The Gateway's target names (C2): tools are listed as ``<target>___<tool>``."""
+
+    home: str
+    accounting: str
+    accounting_api: str
+
+
 class GroupRules(_Frozen):
     """Cognito group names that carry rights."""
 
@@ -46,6 +54,8 @@ class GatewayRules(_Frozen):
     comment: str = Field(default="", alias="$comment")
     target_separator: str = Field(min_length=1)
     tool_name_max_length: int = Field(gt=0)
+    targets: TargetNames
+    accounting_write_tools: tuple[str, ...]
     tool_name_pattern: str
     target_name_pattern: str
     lambda_context_keys: LambdaContextKeys
@@ -98,6 +108,12 @@ def split_tool_name(name: str) -> tuple[str, str]:
     if not sep:
         return "", name
     return target, tool
+
+
+def accounting_write_tools() -> tuple[str, ...]:
+    """Full names of the runtime's write tools (``accounting___create_contact``, ...)."""
+    target = rules().targets.accounting
+    return tuple(full_tool_name(target, tool) for tool in rules().accounting_write_tools)
 
 
 def max_thing_name_length() -> int:
