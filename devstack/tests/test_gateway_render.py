@@ -21,6 +21,7 @@ from tfharness import (  # noqa: F401 - pytest fixtures used by name
 )
 
 NESTED_TOOLS = REPO / "terraform" / "tests" / "fixtures" / "nested_tools.json"
+GATEWAY_RULES = REPO / "packages" / "gateway_contract" / "src" / "gateway_contract" / "gateway.json"
 LAMBDA_TARGET = "module.under_test.aws_bedrockagentcore_gateway_target.lambda"
 
 
@@ -53,8 +54,9 @@ def planned_schemas(scratch_root, schema_provider, tools_json: str) -> dict[str,
             "name": "devstack-render-test",
             "discovery_url": "https://cognito-idp.eu-central-1.amazonaws.com/eu-central-1_T/.well-known/openid-configuration",
             "allowed_client_ids": ["client"],
-            "lambda_function_arn": "arn:aws:lambda:eu-central-1:123456789012:function:home",
+            "lambda_function_arn": "arn:aws:lambda:eu-central-1:123456789012:function:home:live",
             "lambda_tools_json": tools_json,
+            "gateway_rules_json": GATEWAY_RULES.read_text(),
             "openapi_spec_json": (REPO / "openapi" / "accounting.gateway.json").read_text(),
         },
         outputs=["gateway_id"],

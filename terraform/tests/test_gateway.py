@@ -274,6 +274,16 @@ def test_runtime_is_an_mcp_server_target_signing_in_with_its_own_client(plan_on:
         assert CLIENT_SECRET.encode() not in content, f"client secret in plan member {name}"
 
 
+def test_runtime_target_forwards_the_interceptors_caller_header(plan_on: Planned) -> None:
+    """Without the allowlist the Gateway drops the header and every accounting call is refused."""
+    rules = json.loads(GATEWAY_RULES.read_text())
+    (metadata,) = plan_on.after(RUNTIME_TARGET)["metadata_configuration"]
+
+    assert metadata["allowed_request_headers"] == [rules["caller"]["runtime_header"]]
+    # The Lambda target gets the caller as an argument, never as a header.
+    assert not plan_on.after(LAMBDA_TARGET).get("metadata_configuration")
+
+
 def test_interceptor_is_wired_for_request_and_response_with_headers(plan_on: Planned) -> None:
     (config,) = plan_on.after(GATEWAY)["interceptor_configuration"]
 

@@ -198,6 +198,13 @@ resource "aws_bedrockagentcore_gateway_target" "runtime" {
     }
   }
 
+  # The Gateway forwards a header the interceptor sets only when the target allowlists it
+  # (devguide gateway-headers); without it every accounting call arrives without its caller and
+  # the runtime refuses it.
+  metadata_configuration {
+    allowed_request_headers = [local.rules.caller.runtime_header]
+  }
+
   depends_on = [aws_iam_role_policy.this]
 }
 
