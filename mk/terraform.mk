@@ -20,7 +20,7 @@ tf-init: tf-env-check ## terraform init for ENV with its S3 backend (backend.hcl
 	$(TF) init -input=false -backend-config=backend.hcl
 
 .PHONY: plan
-plan: tf-init ## terraform plan for ENV into a saved plan file (TF_VAR_runtime_image_digest: the image to run)
+plan: tf-init build-artifacts ## terraform plan for ENV (after building the Lambda zips it uploads) into a saved plan file (TF_VAR_runtime_image_digest: the image to run)
 	$(TF) plan -input=false -out=$(TF_PLAN) $(addprefix -target=,$(TARGETS))
 	@echo "Saved $(TF_ENV_DIR)/$(TF_PLAN); 'make apply ENV=$(ENV)' applies exactly this plan."
 

@@ -25,7 +25,11 @@ locals {
   repository_url           = "${local.account_id}.dkr.ecr.${local.region}.amazonaws.com/${local.repository_name}"
 
   # Gateway target names (contract C2): each prefixes its tools as `<target>___<tool>`.
-  targets = { lambda = "home", runtime = "accounting", openapi = "accounting-api" }
+  targets = {
+    lambda  = local.gateway_rules.targets.home
+    runtime = local.gateway_rules.targets.accounting
+    openapi = local.gateway_rules.targets.accounting_api
+  }
 
   # Metrics of this environment only; POWERTOOLS_METRICS_NAMESPACE of the smart-home Lambda.
   metric_namespace = "AgentCoreMcp/${local.env}"
@@ -118,7 +122,7 @@ module "interceptor" {
   allowed_client_ids   = module.identity.interactive_client_ids
   home_targets         = [local.targets.lambda]
   runtime_targets      = [local.targets.runtime]
-  write_tools          = ["${local.targets.runtime}${local.gateway_rules.target_separator}create_contact"]
+  write_tools          = [for tool in local.gateway_rules.accounting_write_tools : "${local.targets.runtime}${local.gateway_rules.target_separator}${tool}"]
   permissions_boundary = local.permissions_boundary_arn
 }
 
