@@ -40,6 +40,10 @@ test: bootstrap test-tools ## Run lint and the whole test suite (Python, Terrafo
 	$(MAKE) lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
+.PHONY: bench
+bench: bootstrap mosquitto ## Run every benchmark in sequence; each prints its figures with baseline and ratio (BENCH_ARGS=--quick)
+	$(PY) bench/run_all.py $(BENCH_ARGS)
+
 .PHONY: tf-test
 tf-test: bootstrap checkov-venv ## Terraform only: fmt, validate (both providers), plan/apply against moto, checkov
 	$(VENV)/bin/pytest terraform/tests tests/test_repo_checkov.py $(PYTEST_ARGS)
