@@ -99,7 +99,7 @@ plan-open: tf-env-check ## Decrypt build/<ENV>.tfplan.sealed into ENV's saved pl
 	  build/$(ENV).tfplan.sealed $(TF_ENV_DIR)/$(TF_PLAN)
 
 .PHONY: smoke
-smoke: bootstrap tf-env-check ## After a deploy: M2M token, then list tools on ENV's Gateway and Runtime and call a read-only tool on each
+smoke: bootstrap tf-env-check ## After a deploy: M2M token; ENV's Gateway and Runtime list tools, the Gateway none a caller without groups may not use
 	@$(TF_INIT_QUIET)
 	@set -e; gateway="$$($(TF_OUT) gateway_url)"; runtime="$$($(TF_OUT) runtime_invocation_url)"; \
 	token="$$($(MAKE) -s token ENV=$(ENV))"; \

@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
-"""Post-deploy smoke test: list tools on the Gateway and the Runtime, call one read-only tool each.
+"""Post-deploy smoke test: the Gateway and the Runtime answer an automation caller as they should.
 
     MCP_TOKEN=$(make -s token ENV=dev) python scripts/smoke_test.py \
         --gateway-url https://…/mcp --runtime-url 'https://…/invocations?qualifier=DEFAULT'
 
 The token (an M2M access token) comes from the environment so it never shows in a process list or
-a CI log. Exit status: 0 when every check passed, 1 when one failed (each failure is one line on
-stderr saying which endpoint and what went wrong), 2 on bad usage.
+a CI log. Such a caller has no person behind it and no groups, so per endpoint the checks are:
+``tools/list`` answers with at least one tool, and lists none of the tools a caller without groups
+must not see (the smart-home target's and the accounting write tools: the Gateway interceptor's
+filter is live); ``--gateway-tool`` / ``--runtime-tool`` also call one tool that needs no person
+(e.g. a read of the OpenAPI target). Exit status: 0 when every check passed, 1 when one failed
+(each failure is one line on stderr saying which endpoint and what went wrong), 2 on bad usage.
 """
 
 from __future__ import annotations
@@ -17,21 +21,46 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-# The Gateway prefixes every tool with its target: `<target>___<tool>`.
-TARGET_SEPARATOR = "___"
+from gateway_contract.rules import rules
+
+
+def separator() -> str:
+    """What the Gateway puts between a target and a tool name (``<target>___<tool>``)."""
+    return rules().target_separator
+
+
+def hidden_from_automation() -> tuple[str, ...]:
+    """Tool names (``…___`` = a whole target) the Gateway must not list to a caller with no groups."""
+    contract = rules()
+    home = f"{contract.targets.home}{separator()}"
+    writes = (
+        f"{contract.targets.accounting}{separator()}{tool}"
+        for tool in contract.accounting_write_tools
+    )
+    return (home, *writes)
+
+
+def wrongly_listed(hidden: Sequence[str], available: Sequence[str]) -> list[str]:
+    """The listed tools that ``hidden`` names (exactly, or by a target prefix ending in ``___``)."""
+    return sorted(
+        name
+        for name in available
+        if any(name.startswith(h) if h.endswith(separator()) else name == h for h in hidden)
+    )
 
 
 @dataclass(frozen=True)
 class Check:
-    """One endpoint to probe: where, and which read-only tool to call with which arguments."""
+    """One endpoint to probe: where, which tools it must not list, and which tool (if any) to call."""
 
     label: str
     url: str
-    tool: str
-    arguments: dict[str, Any]
+    tool: str | None = None
+    arguments: dict[str, Any] = field(default_factory=dict)
+    hidden: tuple[str, ...] = ()
 
 
 class SmokeFailure(Exception):
@@ -42,7 +71,7 @@ def resolve_tool(wanted: str, available: Sequence[str]) -> str:
     """The exact tool name, or the one Gateway-prefixed name that ends in ``___<wanted>``."""
     if wanted in available:
         return wanted
-    prefixed = [name for name in available if name.endswith(f"{TARGET_SEPARATOR}{wanted}")]
+    prefixed = [name for name in available if name.endswith(f"{separator()}{wanted}")]
     if len(prefixed) == 1:
         return prefixed[0]
     if len(prefixed) > 1:
@@ -97,7 +126,7 @@ class HttpErrors:
 
 
 async def probe(check: Check, token: str, request_timeout: float) -> str:
-    """List the tools of one endpoint and call its read-only tool; a one-line summary."""
+    """List the tools of one endpoint, check the hidden ones, call its tool; a one-line summary."""
     from fastmcp import Client
     from fastmcp.client.transports import StreamableHttpTransport
 
@@ -112,6 +141,14 @@ async def probe(check: Check, token: str, request_timeout: float) -> str:
             tools = [tool.name for tool in await client.list_tools()]
             if not tools:
                 raise SmokeFailure("tools/list returned no tools")
+            shown = wrongly_listed(check.hidden, tools)
+            if shown:
+                raise SmokeFailure(
+                    "tools/list shows a caller without groups tools it may not use: "
+                    f"{', '.join(shown)} (is the interceptor attached?)"
+                )
+            if check.tool is None:
+                return f"{len(tools)} tools, none it may not use"
             name = resolve_tool(check.tool, tools)
             result = await client.call_tool(name, check.arguments, raise_on_error=False)
     except SmokeFailure:
@@ -153,12 +190,14 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gateway-url", help="MCP URL of the AgentCore Gateway")
     parser.add_argument("--runtime-url", help="MCP URL (invocation URL) of the AgentCore Runtime")
-    parser.add_argument("--gateway-tool", default="list_devices", help="read-only Gateway tool")
+    parser.add_argument(
+        "--gateway-tool", help="also call this Gateway tool (one an automation caller may use)"
+    )
     parser.add_argument("--gateway-args", type=json_object, default={}, metavar="JSON")
     parser.add_argument(
-        "--runtime-tool", default="list_check_accounts", help="read-only Runtime tool"
+        "--runtime-tool", help="also call this Runtime tool (one an automation caller may use)"
     )
-    parser.add_argument("--runtime-args", type=json_object, default={"limit": 1}, metavar="JSON")
+    parser.add_argument("--runtime-args", type=json_object, default={}, metavar="JSON")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per request")
     args = parser.parse_args(argv)
     if not (args.gateway_url or args.runtime_url):
@@ -174,7 +213,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     checks = []
     if args.gateway_url:
-        checks.append(Check("gateway", args.gateway_url, args.gateway_tool, args.gateway_args))
+        checks.append(
+            Check(
+                "gateway",
+                args.gateway_url,
+                args.gateway_tool,
+                args.gateway_args,
+                hidden=hidden_from_automation(),
+            )
+        )
     if args.runtime_url:
         checks.append(Check("runtime", args.runtime_url, args.runtime_tool, args.runtime_args))
     failures = asyncio.run(run(checks, token, args.timeout))

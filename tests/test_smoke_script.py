@@ -27,19 +27,30 @@ def _auth() -> StaticTokenVerifier:
     return StaticTokenVerifier(tokens={TOKEN: {"client_id": "ci-smoke", "scopes": []}})
 
 
-def gateway_server(*, failing: bool = False) -> FastMCP:
-    """Shaped like the Gateway: target-prefixed names, domain errors as `{"error": …}`."""
+def gateway_server(*, failing: bool = False, unfiltered: bool = False) -> FastMCP:
+    """Shaped like the Gateway as an automation caller sees it: target-prefixed names, domain
+    errors as `{"error": …}`; ``unfiltered`` also lists what the interceptor hides from it."""
     mcp = FastMCP("gateway", auth=_auth())
 
-    @mcp.tool(name="home___list_devices")
-    def list_devices() -> dict[str, object]:
+    @mcp.tool(name="accounting-api___list_contacts")
+    def list_contacts() -> dict[str, object]:
         if failing:
-            return {"error": "The smart-home service could not reach AWS IoT; try again shortly."}
-        return {"devices": [{"id": "lamp", "connected": True}]}
+            return {"error": "The accounting API could not be reached; try again shortly."}
+        return {"contacts": [{"id": 1, "name": "Ada"}]}
 
-    @mcp.tool(name="home___turn_on")
-    def turn_on(device: str) -> str:
-        return f"{device} on"
+    @mcp.tool(name="accounting___list_check_accounts")
+    def list_check_accounts() -> str:
+        return "Giro"
+
+    if unfiltered:
+
+        @mcp.tool(name="home___turn_on")
+        def turn_on(device: str) -> str:
+            return f"{device} on"
+
+        @mcp.tool(name="accounting___create_contact")
+        def create_contact(name: str) -> str:
+            return name
 
     return mcp
 
@@ -96,12 +107,35 @@ def endpoints() -> Iterator[tuple[str, str]]:
         yield gateway, runtime
 
 
-def test_passes_when_both_endpoints_list_and_answer(endpoints: tuple[str, str]) -> None:
+def test_passes_when_both_endpoints_list_tools_and_hide_the_right_ones(
+    endpoints: tuple[str, str],
+) -> None:
     gateway, runtime = endpoints
     out = run_script("--gateway-url", gateway, "--runtime-url", runtime)
     assert out.returncode == 0, out.stderr
-    assert "ok   gateway: 2 tools, home___list_devices answered" in out.stdout
+    assert "ok   gateway: 2 tools, none it may not use" in out.stdout
+    assert "ok   runtime: 1 tools, none it may not use" in out.stdout
+
+
+def test_calls_the_named_tools_when_asked(endpoints: tuple[str, str]) -> None:
+    gateway, runtime = endpoints
+    out = run_script(
+        "--gateway-url", gateway, "--gateway-tool", "list_contacts",
+        "--runtime-url", runtime, "--runtime-tool", "list_check_accounts",
+        "--runtime-args", '{"limit": 1}',
+    )  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    assert "ok   gateway: 2 tools, accounting-api___list_contacts answered" in out.stdout
     assert "ok   runtime: 1 tools, list_check_accounts answered" in out.stdout
+
+
+def test_fails_when_the_gateway_lists_tools_a_caller_without_groups_may_not_use() -> None:
+    with serve(gateway_server(unfiltered=True)) as gateway:
+        out = run_script("--gateway-url", gateway)
+    assert out.returncode == 1
+    assert "tools it may not use: accounting___create_contact, home___turn_on" in out.stderr, (
+        out.stderr
+    )
 
 
 def test_fails_clearly_on_a_rejected_token(endpoints: tuple[str, str]) -> None:
@@ -116,9 +150,11 @@ def test_fails_clearly_on_a_rejected_token(endpoints: tuple[str, str]) -> None:
 
 def test_fails_when_the_tool_answers_with_an_error() -> None:
     with serve(gateway_server(failing=True)) as gateway:
-        out = run_script("--gateway-url", gateway)
+        out = run_script("--gateway-url", gateway, "--gateway-tool", "list_contacts")
     assert out.returncode == 1
-    assert "home___list_devices answered with an error: The smart-home service" in out.stderr
+    assert "accounting-api___list_contacts answered with an error: The accounting API" in (
+        out.stderr
+    )
 
 
 def test_fails_when_the_read_only_tool_is_missing(endpoints: tuple[str, str]) -> None:
@@ -159,6 +195,10 @@ def test_resolves_gateway_prefixed_names_and_rejects_ambiguity(
 ) -> None:
     smoke = _module(monkeypatch)
     assert smoke.resolve_tool("list_devices", ["home___list_devices"]) == "home___list_devices"
+    assert smoke.wrongly_listed(["home___", "accounting___create_contact"], [
+        "home___turn_on", "accounting___create_contact", "accounting___create_contacts",
+        "accounting-api___list_contacts", "homeless___x",
+    ]) == ["accounting___create_contact", "home___turn_on"]  # fmt: skip
     assert smoke.resolve_tool("list_devices", ["list_devices", "a___list_devices"]) == (
         "list_devices"
     )

@@ -195,7 +195,8 @@ def test_runtime_trusts_the_gateway_client_and_allowlists_the_caller_header(
     assert "module.identity.gateway_client_id" in references(
         dev_plan, "runtime", "gateway_client_ids"
     )
-    assert "module.identity.interactive_client_ids" in references(
+    # The automation client counts at the interceptor as a caller with no groups (make smoke).
+    assert "module.identity.allowed_client_ids" in references(
         dev_plan, "interceptor", "allowed_client_ids"
     )
 

@@ -304,3 +304,36 @@ def test_a_refusal_speaks_the_callers_protocol_revision(interceptor, issuer):
     assert (
         via_meta["mcp"]["transformedGatewayResponse"]["body"]["result"]["resultType"] == "complete"
     )
+
+
+def test_an_automation_token_is_a_caller_without_groups(settings, issuer):
+    """A client-credentials token (`sub` = client id, no username, no groups, a custom scope),
+    accepted because Terraform lists the automation client: it sees and may call only reads."""
+    allowing = settings.model_copy(
+        update={"allowed_client_ids": [issuer.interactive, issuer.other_client]}
+    )
+    interceptor = Interceptor(AccessTokenVerifier(allowing), Policy.from_settings(allowing))
+    token = issuer.token(
+        sub=issuer.other_client,
+        username=None,
+        client_id=issuer.other_client,
+        scope="mcp/invoke",
+        **{"cognito:groups": None},
+    )
+    request = request_event({"jsonrpc": "2.0", "id": 5, "method": "tools/list"}, token)
+    tools = [{"name": name, "inputSchema": {"type": "object"}} for name in ALL_TOOLS]
+    body = {"jsonrpc": "2.0", "id": 5, "result": {"tools": tools}}
+    out = interceptor.handle(response_event(request, body)).output
+    shown = out["mcp"]["transformedGatewayResponse"]["body"]["result"]["tools"]
+    assert [t["name"] for t in shown] == READ_TOOLS
+
+    assert "no home assigned" in refusal_text(
+        interceptor.handle(request_event(call("home___turn_on", {"device": "lamp"}), token)).output
+    )
+    assert "accounting-writers" in refusal_text(
+        interceptor.handle(request_event(call("accounting___create_contact"), token)).output
+    )
+    read = forwarded(
+        interceptor.handle(request_event(call("accounting___list_contacts"), token)).output
+    )
+    assert read["headers"][CALLER_HEADER] == token

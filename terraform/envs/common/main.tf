@@ -119,7 +119,9 @@ module "interceptor" {
   name                 = local.name
   lambda_zip_path      = coalesce(var.interceptor_zip_path, "${local.repo}/build/gateway_interceptor.zip")
   cognito_issuer       = module.identity.issuer
-  allowed_client_ids   = module.identity.interactive_client_ids
+  # The automation client too: it counts as a caller with no groups (no smart-home, no write
+  # tools), which is what `make smoke` checks after every deploy.
+  allowed_client_ids   = module.identity.allowed_client_ids
   home_targets         = [local.targets.lambda]
   runtime_targets      = [local.targets.runtime]
   write_tools          = [for tool in local.gateway_rules.accounting_write_tools : "${local.targets.runtime}${local.gateway_rules.target_separator}${tool}"]

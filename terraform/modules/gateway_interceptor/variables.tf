@@ -29,7 +29,7 @@ variable "cognito_issuer" {
 }
 
 variable "allowed_client_ids" {
-  description = "Interactive app clients whose access tokens the interceptor accepts (ALLOWED_CLIENT_IDS)."
+  description = "App clients whose access tokens the interceptor accepts (ALLOWED_CLIENT_IDS; identity module output `allowed_client_ids`). A token without groups sees no smart-home and no write tools."
   type        = list(string)
 
   validation {

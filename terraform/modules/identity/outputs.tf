@@ -102,6 +102,6 @@ output "group_names" {
 }
 
 output "interactive_client_ids" {
-  description = "Client ids of the interactive clients only (the interceptor's ALLOWED_CLIENT_IDS)."
+  description = "Client ids of the interactive clients only (people; the runtime serves a Gateway-forwarded caller only from these)."
   value       = [for k in sort(keys(aws_cognito_user_pool_client.interactive)) : aws_cognito_user_pool_client.interactive[k].id]
 }
