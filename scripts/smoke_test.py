@@ -33,7 +33,7 @@ def separator() -> str:
 
 
 def hidden_from_automation() -> tuple[str, ...]:
-    """Tool names (``…___`` = a whole target) the Gateway must not list to a caller with no groups."""
+    """Tools (``…___`` = a whole target) the Gateway must not list to a caller with no groups."""
     contract = rules()
     home = f"{contract.targets.home}{separator()}"
     writes = (
@@ -54,7 +54,7 @@ def wrongly_listed(hidden: Sequence[str], available: Sequence[str]) -> list[str]
 
 @dataclass(frozen=True)
 class Check:
-    """One endpoint to probe: where, which tools it must not list, and which tool (if any) to call."""
+    """One endpoint to probe: where, what it must not list, and which tool (if any) to call."""
 
     label: str
     url: str

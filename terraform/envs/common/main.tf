@@ -116,9 +116,9 @@ module "smart_home" {
 module "interceptor" {
   source = "../../modules/gateway_interceptor"
 
-  name                 = local.name
-  lambda_zip_path      = coalesce(var.interceptor_zip_path, "${local.repo}/build/gateway_interceptor.zip")
-  cognito_issuer       = module.identity.issuer
+  name            = local.name
+  lambda_zip_path = coalesce(var.interceptor_zip_path, "${local.repo}/build/gateway_interceptor.zip")
+  cognito_issuer  = module.identity.issuer
   # The automation client too: it counts as a caller with no groups (no smart-home, no write
   # tools), which is what `make smoke` checks after every deploy.
   allowed_client_ids   = module.identity.allowed_client_ids
