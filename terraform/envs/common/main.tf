@@ -113,14 +113,14 @@ module "smart_home" {
   permissions_boundary = local.permissions_boundary_arn
 }
 
+# allowed_client_ids includes the automation client: it counts as a caller with no groups (no
+# smart-home, no write tools), which is what `make smoke` checks after every deploy.
 module "interceptor" {
   source = "../../modules/gateway_interceptor"
 
-  name            = local.name
-  lambda_zip_path = coalesce(var.interceptor_zip_path, "${local.repo}/build/gateway_interceptor.zip")
-  cognito_issuer  = module.identity.issuer
-  # The automation client too: it counts as a caller with no groups (no smart-home, no write
-  # tools), which is what `make smoke` checks after every deploy.
+  name                 = local.name
+  lambda_zip_path      = coalesce(var.interceptor_zip_path, "${local.repo}/build/gateway_interceptor.zip")
+  cognito_issuer       = module.identity.issuer
   allowed_client_ids   = module.identity.allowed_client_ids
   home_targets         = [local.targets.lambda]
   runtime_targets      = [local.targets.runtime]
