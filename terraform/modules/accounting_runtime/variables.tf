@@ -160,7 +160,7 @@ variable "user_token_secret_prefix" {
 }
 
 variable "environment_variables" {
-  description = "Extra environment variables for the container, e.g. `{ MCP_RUNTIME_API_BASE_URL = \"https://…\" , MCP_RUNTIME_REQUESTS_PER_SECOND = \"4\" }`. The module sets the credential and Cognito ones itself; those keys are refused here."
+  description = "Extra environment variables for the container, e.g. `{ MCP_RUNTIME_API_BASE_URL = \"https://…\" , MCP_RUNTIME_MAX_CONCURRENT_REQUESTS_PER_TOKEN = \"4\" }`. The module sets the credential and Cognito ones itself; those keys are refused here."
   type        = map(string)
   default     = {}
 
