@@ -56,13 +56,19 @@ def p(values: list[float], q: float) -> float:
 
 def stage(repo: Path, tmp: Path, name: str) -> tuple[Path, Path]:
     """Build ``repo``'s zip (arm64, and for this machine) and unpack the host one."""
-    build = repo / "services" / "iot_lambda" / "scripts" / "build_zip.py"
+    shared = repo / "scripts" / "build_lambda_zip.py"
+    # A baseline from before the shared builder has the Lambda's own script.
+    build = (
+        [str(shared), "--package", "iot-lambda"]
+        if shared.exists()
+        else [str(repo / "services" / "iot_lambda" / "scripts" / "build_zip.py")]
+    )
     arm, host = tmp / f"{name}-arm64.zip", tmp / f"{name}-host.zip"
-    subprocess.run([sys.executable, str(build), "--out", str(arm)], check=True, cwd=repo)
+    subprocess.run([sys.executable, *build, "--out", str(arm)], check=True, cwd=repo)
     subprocess.run(
         [
             sys.executable,
-            str(build),
+            *build,
             "--out",
             str(host),
             "--platform",

@@ -15,7 +15,7 @@ tools-json-check: bootstrap ## Fail if tools.json is stale (someone changed a mo
 
 .PHONY: build-lambda
 build-lambda: bootstrap ## Build build/iot_lambda.zip for the arm64 Lambda (aarch64 wheels from uv.lock)
-	UV=$(UV) $(PY) services/iot_lambda/scripts/build_zip.py --out $(LAMBDA_ZIP)
+	UV=$(UV) $(PY) scripts/build_lambda_zip.py --package iot-lambda --out $(LAMBDA_ZIP)
 
 .PHONY: build-bridge
 build-bridge: bootstrap ## Build the home_bridge and smarthome_contract wheels into build/home_bridge/
