@@ -20,7 +20,10 @@ EM_X86_64, EM_AARCH64 = 0x3E, 0xB7
 def _build(out: Path, *args: str) -> Path:
     if shutil.which("uv") is None:
         pytest.skip("SKIPPED: uv is not on PATH (make bootstrap)")
-    subprocess.run([sys.executable, str(BUILD), "--package", "iot-lambda", "--out", str(out), *args], check=True)
+    subprocess.run(
+        [sys.executable, str(BUILD), "--package", "iot-lambda", "--out", str(out), *args],
+        check=True,
+    )
     return out
 
 
