@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,15 +14,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from testkit.net import free_port
 
 TOKEN = "cli-token-0123456789abcdef"
 START_DEADLINE_SECONDS = 30
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _status(url: str, token: str | None = None) -> int | None:
@@ -42,7 +36,7 @@ def _status(url: str, token: str | None = None) -> int | None:
 def sandbox_process(
     args: list[str], env: dict[str, str]
 ) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "devstack.sandbox", "--port", str(port), *args],
         env={**os.environ, **env},

@@ -4,7 +4,6 @@ MCP app, moto's server (Secrets Manager), and a Cognito-shaped token issuer with
 from __future__ import annotations
 
 import json
-import socket
 import threading
 import time
 import uuid
@@ -27,6 +26,8 @@ from starlette.applications import Starlette
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp
+from testkit.net import free_port
+from testkit.waiting import wait_until as testkit_wait_until
 
 API_TOKEN = "0123456789abcdef0123456789abcdef"  # the sandbox's demo token, not a real secret
 # Two more organisations of the sandbox, each with its own data (contract C6).
@@ -40,20 +41,10 @@ OTHER_CLIENT = "someotherclient"
 WRITERS = "accounting-writers"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def wait_until(predicate: Any, *, timeout: float = 15.0, what: str = "condition") -> None:
-    """Poll ``predicate`` until it is truthy; no fixed sleeps."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.02)
-    raise TimeoutError(f"{what} not met within {timeout} s")
+    """Poll ``predicate`` until it is truthy (no fixed sleeps); ``TimeoutError`` naming ``what``."""
+    if not testkit_wait_until(lambda: bool(predicate()), timeout, interval_s=0.02):
+        raise TimeoutError(f"{what} not met within {timeout} s")
 
 
 def healthy(url: str) -> bool:
