@@ -31,6 +31,7 @@ from home_bridge.app import run_bridge
 from home_bridge.bridge import Bridge, Delta
 from home_bridge.mqtt_link import MqttShadowPort
 from home_bridge.settings import BridgeSettings
+from report import figure
 
 
 def pct(samples: list[float], q: float) -> float:
@@ -202,6 +203,13 @@ def main() -> None:
         f"bridge command latency, delta -> device -> reported (n={len(latency)}): "
         f"p50 {pct(latency, 50):.1f} ms, p99 {pct(latency, 99):.1f} ms, max {max(latency):.1f} ms"
     )
+    figure(
+        "bridge delta -> bulb -> reported (p50)",
+        f"{pct(latency, 50):.1f} ms",
+        "-",
+        "-",
+        f"p99 {pct(latency, 99):.1f} ms",
+    )
     print(
         f"Lambda confirm latency, handler call -> 'done' (n={len(confirms)}): "
         f"p50 {pct(confirms, 50):.0f} ms, p99 {pct(confirms, 99):.0f} ms"
@@ -209,6 +217,13 @@ def main() -> None:
     print(
         f"bridge resident memory (python -m home_bridge run, 1 simulated bulb): "
         f"{idle / 1024:.1f} MiB after connect, {busy / 1024:.1f} MiB after {len(confirms)} commands"
+    )
+    figure(
+        "bridge resident memory after commands",
+        f"{busy / 1024:.1f} MiB",
+        f"{idle / 1024:.1f} MiB idle",
+        f"{busy / idle:.2f}x",
+        f"after {len(confirms)} commands",
     )
     print(f"(median of bridge latency: {statistics.median(latency):.1f} ms)")
 

@@ -24,7 +24,6 @@ import asyncio
 import json
 import logging
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -45,9 +44,11 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from fastmcp import Client
 from jwt.algorithms import RSAAlgorithm
 from moto.server import ThreadedMotoServer
+from report import figure, header, verdict
 from starlette.applications import Starlette
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+from testkit.net import free_port
 
 POOL = "eu-central-1_Bench"
 ISSUER = f"https://cognito-idp.eu-central-1.amazonaws.com/{POOL}"
@@ -56,12 +57,6 @@ PREFIX = "bench/user-tokens"
 USERS = 10
 CLIENTS_PER_USER = 10
 STATIC_TOKEN = "0" * 32  # the baseline's sandbox token, not a secret
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _wait_healthy(url: str, proc: subprocess.Popen[bytes] | None, what: str) -> float:
@@ -101,7 +96,7 @@ class Identity:
     def __init__(self) -> None:
         self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.kid = uuid.uuid4().hex
-        self.port = _free_port()
+        self.port = free_port()
         self.jwks_uri = f"http://127.0.0.1:{self.port}/{POOL}/.well-known/jwks.json"
 
     def token(self, username: str) -> str:
@@ -248,10 +243,6 @@ def _p50(times: list[float]) -> float:
     return statistics.median(times)
 
 
-def _row(name: str, value: str, floor: str, ratio: str, target: str) -> None:
-    print(f"{name:<44} {value:>12} {floor:>14} {ratio:>8}  {target}")
-
-
 async def _measure(
     api_url: str,
     runtime_url: str,
@@ -294,29 +285,29 @@ async def _measure(
     )
 
     floor = _p50(direct_ms)
-    print(f"\n{'figure':<44} {'value':>12} {'floor':>14} {'ratio':>8}  target")
-    _row("direct API GET /Contact, pooled (p50)", f"{floor:.2f} ms", "-", "-", "the floor")
-    _row(
+    print(f"\n{header()}")
+    figure("direct API GET /Contact, pooled (p50)", f"{floor:.2f} ms", "-", "-", "the floor")
+    figure(
         "runtime list_contacts, direct URL (p50)",
         f"{_p50(runtime_ms):.2f} ms",
         f"{floor:.2f} ms",
         f"{_p50(runtime_ms) / floor:.1f}x",
-        f"<= floor + 10 ms: {'met' if _p50(runtime_ms) <= floor + 10 else 'MISSED'}"
+        f"<= floor + 10 ms: {verdict(_p50(runtime_ms) <= floor + 10)}"
         f" (+{_p50(runtime_ms) - floor:.1f} ms)",
     )
-    _row(
+    figure(
         "baseline (new HTTP client per call) (p50)",
         f"{_p50(baseline_ms):.2f} ms",
         f"{floor:.2f} ms",
         f"{_p50(baseline_ms) / floor:.1f}x",
         "for comparison",
     )
-    _row(
+    figure(
         f"throughput {USERS} users x {CLIENTS_PER_USER} clients",
         f"{runtime_rate:.1f}/s",
         f"{baseline_rate:.1f}/s",
         f"{runtime_rate / baseline_rate:.1f}x",
-        f">= 3x baseline: {'met' if runtime_rate >= 3 * baseline_rate else 'MISSED'}",
+        f">= 3x baseline: {verdict(runtime_rate >= 3 * baseline_rate)}",
     )
     for label, cpu in (("runtime run", runtime_cpu), ("baseline run", baseline_cpu)):
         spent = ", ".join(f"{name} {ms:.1f}" for name, ms in cpu.items())
@@ -350,7 +341,7 @@ def main() -> None:
     for user, token in tokens.items():
         sub = str(uuid.uuid5(uuid.NAMESPACE_URL, user))
         secrets.create_secret(Name=f"{PREFIX}/{sub}", SecretString=json.dumps({"api_token": token}))
-    sandbox_port, runtime_port, baseline_port = _free_port(), _free_port(), _free_port()
+    sandbox_port, runtime_port, baseline_port = free_port(), free_port(), free_port()
     api_url = f"http://127.0.0.1:{sandbox_port}/api/v1"
     sandbox_tokens = ",".join([STATIC_TOKEN, *(f"{t}={u}" for u, t in tokens.items())])
     runtime_env = _env(

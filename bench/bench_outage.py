@@ -44,6 +44,7 @@ from outage_harness import (  # noqa: E402
     settle,
     wait_for_first_report,
 )
+from report import figure, verdict  # noqa: E402
 
 OUTAGES = ("freeze", "kill", "broker-stop", "broker-crash", "broker-restart")
 
@@ -154,8 +155,16 @@ def main() -> int:
     print(f"outage cycles: {args.cycles} ({outages}); seed {args.seed}")
     print(f"commands sent: {sent} (answers: {answers})")
     print(f"applied correctly: {sent - lost}")
-    print(f"lost: {lost}   (must be 0)")
-    print(f'false "done": {false_done}   (must be 0)')
+    figure(
+        "commands lost after outages", str(lost), f"{sent} sent", "-", f"0: {verdict(lost == 0)}"
+    )
+    figure(
+        'false "done" answers',
+        str(false_done),
+        f"{sent} sent",
+        "-",
+        f"0: {verdict(not false_done)}",
+    )
     print(f"cycles that did not settle within {tuning.settle_seconds:g} s: {tally.unsettled}")
     print(f"wall time: {time.monotonic() - began:.0f} s")
     for line in tally.outcomes.false_done:

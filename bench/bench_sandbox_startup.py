@@ -19,7 +19,6 @@ import argparse
 import http.client
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -31,14 +30,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from devstack.sandbox import running_sandbox
+from report import figure, verdict
+from testkit.net import free_port
+
+# What a kept-alive request cost before TCP_NODELAY (issue 17): Nagle + delayed ACK.
+NAGLE_STALL_MS = 44.0
 
 TOKEN = "bench-token"  # noqa: S105 - a throwaway sandbox token
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _healthy(url: str) -> bool:
@@ -51,7 +49,7 @@ def _healthy(url: str) -> bool:
 
 def cli_run(db: Path) -> tuple[float, float]:
     """(spawn→healthy, SIGTERM→exit) in seconds."""
-    port = _free_port()
+    port = free_port()
     started = time.perf_counter()
     process = subprocess.Popen(
         [
@@ -141,6 +139,14 @@ def main() -> None:
         fresh = [cli_run(root / f"cli-{i}.db") for i in range(args.runs)]
         existing = [cli_run(root / "cli-0.db") for _ in range(args.runs)]
         _report("CLI spawn→healthy, fresh database (seeded)", [r for r, _ in fresh], seconds)
+        start = statistics.median(r for r, _ in fresh)
+        figure(
+            "sandbox CLI spawn -> healthy, fresh db (median)",
+            f"{start:.2f} s",
+            "2 s target",
+            f"{start / 2:.2f}x",
+            f"< 2 s: {verdict(start < 2)}",
+        )
         _report("CLI spawn→healthy, existing database", [r for r, _ in existing], seconds)
         _report("CLI SIGTERM→exit", [s for _, s in fresh + existing], seconds)
         _report(
@@ -167,6 +173,14 @@ def main() -> None:
             for path in ("/Contact?limit=20&countAll=true", "/Contact/1"):
                 samples = kept_alive_latency(base_url, path, args.requests)
                 _report(f"GET {path[:44]} kept alive", samples, millis)
+                kept = statistics.median(samples) * 1000
+                figure(
+                    f"sandbox GET {path.split('?')[0]} kept alive (median)",
+                    f"{kept:.2f} ms",
+                    f"{NAGLE_STALL_MS:g} ms stall",
+                    f"{kept / NAGLE_STALL_MS:.2f}x",
+                    f"no Nagle stall: {verdict(kept < NAGLE_STALL_MS / 4)}",
+                )
 
 
 if __name__ == "__main__":

@@ -2,8 +2,10 @@
 
 Each script runs as its own process (they start servers and measure cold imports, which must not
 be warmed by one another) and in sequence, so they do not compete for the two CPUs. Each prints
-its own figures with their baseline and ratio. A script that fails is named at the end and makes
-the exit code 1; a target missed is a figure a script prints, not a failure.
+its own figures as it goes; their headline figures (``report.figure``) are collected and printed
+once more at the end as one table: value, the floor or baseline it is compared to, the ratio and
+the target. A script that fails is named at the end and makes the exit code 1; a target missed
+is a figure (``MISSED``), not a failure.
 
     python bench/run_all.py [--only NAME ...] [--quick]
 """
@@ -14,8 +16,11 @@ import argparse
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+
+from report import BENCH_ENV, FIGURES_ENV, collected, header, row
 
 HERE = Path(__file__).resolve().parent
 
@@ -42,14 +47,23 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="fewer runs, calls and cycles")
     args = parser.parse_args()
     summary: list[tuple[str, int, float]] = []
-    for name in args.only or list(BENCHES):
-        script, extra, quick = BENCHES[name]
-        argv = [sys.executable, str(HERE / script), *extra, *(quick if args.quick else [])]
-        print(f"\n=== {name}: {' '.join(argv[1:])}", flush=True)
-        began = time.monotonic()
-        code = subprocess.call(argv, cwd=HERE.parent)
-        summary.append((name, code, time.monotonic() - began))
-    print(f"\n=== summary ({os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f})")
+    with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
+        figures = Path(scratch) / "figures.jsonl"
+        for name in args.only or list(BENCHES):
+            script, extra, quick = BENCHES[name]
+            argv = [sys.executable, str(HERE / script), *extra, *(quick if args.quick else [])]
+            print(f"\n=== {name}: {' '.join(argv[1:])}", flush=True)
+            env = {**os.environ, FIGURES_ENV: str(figures), BENCH_ENV: name}
+            began = time.monotonic()
+            code = subprocess.call(argv, cwd=HERE.parent, env=env)
+            summary.append((name, code, time.monotonic() - began))
+        rows = collected(figures)
+    print(f"\n=== figures ({os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f})")
+    print(f"{'bench':<12} {header()}")
+    for each in rows:
+        line = row(each["figure"], each["value"], each["floor"], each["ratio"], each["target"])
+        print(f"{each['bench']:<12} {line}")
+    print("\n=== runs")
     for name, code, seconds in summary:
         print(f"{name:<18} {'ok' if code == 0 else f'FAILED (exit {code})':<18} {seconds:6.0f} s")
     return 1 if any(code for _, code, _ in summary) else 0
