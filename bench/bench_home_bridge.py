@@ -158,20 +158,26 @@ def process_figures(
             POWERTOOLS_METRICS_DISABLED="true",
             LOG_LEVEL="WARNING",
         )
+        from devstack.gateway.lambda_worker import gateway_context
+        from gateway_contract.caller import Caller
+        from gateway_contract.rules import home_group, rules
         from iot_lambda.handler import handler
 
-        class Ctx:
-            aws_request_id = "bench"
-
-            def __init__(self, tool: str) -> None:
-                self.client_context = type(
-                    "CC", (), {"custom": {"bedrockAgentCoreToolName": f"home___{tool}"}}
-                )
-
+        # What the Gateway passes: its context, and the interceptor's verified caller.
+        caller = Caller(
+            sub="bench", username="bench", groups=(home_group("bench-process"),), client_id="b"
+        ).as_argument()
         confirms = []
         for i in range(n):
+            context = gateway_context(
+                target=rules().targets.home,
+                tool="turn_on" if i % 2 == 0 else "turn_off",
+                gateway_id="bench",
+                function_name="bench",
+                timeout_ms=15_000,
+            )
             started = time.perf_counter()
-            answer = handler({}, Ctx("turn_on" if i % 2 == 0 else "turn_off"))
+            answer = handler({rules().caller.argument: caller}, context)
             assert answer.get("status") == "done", answer
             confirms.append((time.perf_counter() - started) * 1000)
         busy = rss_kib(proc.pid)

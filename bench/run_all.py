@@ -59,10 +59,10 @@ def main() -> int:
             summary.append((name, code, time.monotonic() - began))
         rows = collected(figures)
     print(f"\n=== figures ({os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f})")
-    print(f"{'bench':<12} {header()}")
+    print(f"{'bench':<17} {header()}")
     for each in rows:
         line = row(each["figure"], each["value"], each["floor"], each["ratio"], each["target"])
-        print(f"{each['bench']:<12} {line}")
+        print(f"{each['bench']:<17} {line}")
     print("\n=== runs")
     for name, code, seconds in summary:
         print(f"{name:<18} {'ok' if code == 0 else f'FAILED (exit {code})':<18} {seconds:6.0f} s")
