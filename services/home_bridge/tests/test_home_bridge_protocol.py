@@ -43,8 +43,9 @@ class ServicePort:
         self.service = service
         self.published: list[tuple[str, dict[str, Any]]] = []
         self.writes = 0
-        # Runs once right before the next versioned update: a command racing the bridge.
+        # Run once right before the next versioned / unversioned update: a command racing it.
         self.before_versioned_update: Callable[[], None] | None = None
+        self.before_unversioned_update: Callable[[], None] | None = None
 
     async def get(self, shadow: str) -> ShadowSnapshot | None:
         try:
@@ -66,6 +67,9 @@ class ServicePort:
     ) -> int:
         if version is not None and self.before_versioned_update is not None:
             race, self.before_versioned_update = self.before_versioned_update, None
+            race()
+        if version is None and self.before_unversioned_update is not None:
+            race, self.before_unversioned_update = self.before_unversioned_update, None
             race()
         state: dict[str, Any] = {"reported": reported}
         if desired is not None:
@@ -170,6 +174,38 @@ async def test_a_command_that_arrives_during_apply_is_not_lost(home: Home) -> No
         v2,
     )
     assert command_outcome(shadow, first, v1, {"on": True}) is CommandOutcome.DONE
+
+
+async def test_a_command_written_while_the_bridge_reports_is_still_woken_by_its_delta() -> None:
+    """A plain report (after a restart, a wall switch) lands after a command it did not read;
+    the command's delta (a lower version than the report's) must still be applied."""
+    home = Home()
+    commands: list[tuple[str, int]] = []
+    home.port.before_unversioned_update = lambda: commands.append(home.command(on=True))
+    await home.bridge.handle(Connected())  # the first report after a (re)start
+    ((command_id, version),) = commands
+    await home.bridge.handle(Delta(DEVICE, version))
+    assert home.bulb()["on"] is True
+    assert command_outcome(home.shadow(), command_id, version, {"on": True}) is (
+        CommandOutcome.DONE
+    )
+
+
+async def test_one_refused_command_does_not_take_another_commands_keys_with_it(
+    home: Home,
+) -> None:
+    """Desired merges the commands since the last apply: turn_on, then a refused colour."""
+    on_id, on_version = home.command(on=True)
+    colour_id, colour_version = home.command(color_temp=9000)  # outside 2500-6500 K
+    await home.bridge.handle(Delta(DEVICE, colour_version))
+    shadow = home.shadow()
+    assert home.bulb()["on"] is True
+    assert shadow.pending() == {}
+    assert command_outcome(shadow, on_id, on_version, {"on": True}) is CommandOutcome.DONE
+    assert command_outcome(shadow, colour_id, colour_version, {"color_temp": 9000}) is (
+        CommandOutcome.REJECTED
+    )
+    assert "between 2500 and 6500" in (shadow.state.reported.error or "")  # type: ignore[union-attr]
 
 
 async def test_nothing_to_change_is_confirmed_without_touching_the_bulb(home: Home) -> None:

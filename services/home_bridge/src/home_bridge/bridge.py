@@ -218,8 +218,14 @@ class Bridge:
             await self._report_trouble(device, exc)  # desired stays: applied once it works
             return True
         except DeviceRejected as exc:
-            # Retrying the same command would fail the same way: report why and clear it.
-            state = self._with_error(await self._state_after_refusal(device), exc)
+            # Retrying the same command would fail the same way: report why and clear it. But
+            # desired merges every command since the last apply, so one command's refused key
+            # must not take another's keys with it: apply each key on its own.
+            try:
+                state = await self._drive_each(device, command, exc)
+            except (DeviceUnreachable, DeviceConfigError) as trouble:
+                await self._report_trouble(device, trouble)
+                return True
         command_id = desired.get(COMMAND_ID_KEY)
         applied = state.model_copy(
             update={
@@ -255,6 +261,25 @@ class Bridge:
         log.info("applying %s to %s", differs, device.device_id)
         return await device.apply(DesiredState.model_validate(differs))
 
+    async def _drive_each(
+        self, device: Light, command: dict[str, Any], refusal: DeviceRejected
+    ) -> ReportedState:
+        """After ``command`` was refused whole: each key alone; the refused ones as the error."""
+        if len(command) <= 1:
+            return self._with_error(await self._state_after_refusal(device), refusal)
+        refused: list[str] = []
+        state: ReportedState | None = None
+        for key, value in command.items():
+            try:
+                state = await self._drive(device, {key: value})
+            except DeviceRejected as exc:
+                refused.append(str(exc))
+        if state is None:
+            state = await self._state_after_refusal(device)
+        if refused:
+            state = self._with_error(state, DeviceRejected("; ".join(refused)))
+        return state
+
     async def _state_after_refusal(self, device: Light) -> ReportedState:
         try:
             return await device.refresh()
@@ -281,10 +306,11 @@ class Bridge:
         last = self._last.get(device.device_id)
         if last is not None and _observable(last) == _observable(state):
             return
-        # Unversioned: a report alone cannot undo a command (it touches no desired key).
-        written = await self._port.update(device.device_id, reported=state.shadow_json())
+        # Unversioned: a report alone cannot undo a command (it touches no desired key). Its
+        # version is not noted as seen: a command written since the last read has a version
+        # below it, and its delta must still wake the bridge.
+        await self._port.update(device.device_id, reported=state.shadow_json())
         self._last[device.device_id] = state
-        self._note(device.device_id, written)
 
     def _previous(self, device: Light) -> ReportedState:
         last = self._last.get(device.device_id) or ReportedState(name=device.name)
