@@ -420,6 +420,15 @@ def throttled(op: str) -> ClientError:
 def _flaky(monkeypatch, failing: dict[str, Exception]) -> None:
     home = handler_module.smart_home()
     monkeypatch.setattr(home.store, "_client", FlakyClient(home.store._client, failing))
+    monkeypatch.setattr(home.store, "_writer", FlakyClient(home.store._writer, failing))
+
+
+def server_error(op: str) -> ClientError:
+    return ClientError(
+        {"Error": {"Code": "InternalFailure", "Message": "oops"},
+         "ResponseMetadata": {"HTTPStatusCode": 500}},
+        op,
+    )  # fmt: skip
 
 
 def test_an_aws_failure_is_an_error_logged_as_such(call, make_home, logs, monkeypatch) -> None:
@@ -459,6 +468,50 @@ def test_an_unanswered_write_is_unknown_not_failed(call, make_home, monkeypatch)
     answer = call("turn_on")
     assert answer["status"] == "unknown"
     assert "Ask for its status before repeating it" in answer["message"]
+
+
+def test_a_server_error_on_the_write_is_unknown_not_try_again(call, make_home, monkeypatch):
+    make_home().report("bulb-1", name="Bedroom", on=False)
+    _flaky(monkeypatch, {"update_thing_shadow": server_error("UpdateThingShadow")})
+    assert call("turn_on")["status"] == "unknown"
+
+
+def test_a_timed_out_command_write_is_sent_once(call, make_home) -> None:
+    """botocore retries a read timeout; a resent command could land after a newer one and win."""
+    make_home().report("bulb-1", name="Bedroom", on=False)
+    store = handler_module.smart_home().store
+    sent: dict[str, int] = {"UpdateThingShadow": 0, "GetThingShadow": 0}
+
+    def time_out(request: Any, **_: Any) -> None:
+        name = "UpdateThingShadow" if request.method == "POST" else "GetThingShadow"
+        sent[name] += 1
+        raise ReadTimeoutError(endpoint_url=request.url)
+
+    store._writer.meta.events.register("before-send.iot-data.UpdateThingShadow", time_out)
+    assert call("turn_on")["status"] == "unknown"
+    assert sent["UpdateThingShadow"] == 1
+    # The read client keeps its retries: the same fault on a read is tried three times.
+    store._client.meta.events.register("before-send.iot-data.GetThingShadow", time_out)
+    with pytest.raises(ReadTimeoutError):
+        store._client.get_thing_shadow(thingName="x", shadowName="bulb-1")
+    assert sent["GetThingShadow"] == 3
+
+
+def test_a_failed_presence_read_still_answers_stored(call, make_home, monkeypatch) -> None:
+    home = make_home(wait_seconds=0.2)
+    home.report("bulb-1", on=False)
+    home.online()
+    real = handler_module.smart_home().store
+
+    def presence(thing: str) -> Any:
+        raise throttled("GetThingShadow")
+
+    monkeypatch.setattr(real, "presence", presence)
+    answer = call("turn_on", {"device": "bulb-1"})
+    assert answer["status"] == "stored"
+    assert answer["reason"] == "presence_unknown"
+    assert "could not be read just now" in answer["message"]
+    assert home.shadow("bulb-1")["state"]["desired"]["on"] is True
 
 
 # --- Powertools: structured logs and EMF metrics -----------------------------------------------

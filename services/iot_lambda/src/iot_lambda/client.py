@@ -23,16 +23,22 @@ class IotDataClient(Protocol):
     def list_named_shadows_for_thing(self, **kwargs: Any) -> dict[str, Any]: ...
 
 
-def iot_data_client(settings: LambdaSettings) -> IotDataClient:
-    """A client for the configured endpoint, with timeouts that fit inside one invocation."""
+def iot_data_client(settings: LambdaSettings, *, attempts: int = 3) -> IotDataClient:
+    """A client for the configured endpoint, with timeouts that fit inside one invocation.
+
+    ``attempts=1`` is for the command write: botocore retries a read timeout, and a command
+    that was stored but answered late would be written again, possibly after a newer command
+    (the older one would then win). An unanswered write is reported as unknown instead.
+    """
     import boto3
     from botocore.config import Config
 
     config = Config(
         connect_timeout=2,
         read_timeout=3,
-        # Standard mode retries throttling and transient errors with backoff, three tries in all.
-        retries={"mode": "standard", "max_attempts": 3},
+        # Standard mode retries throttling and transient errors with backoff. `total_max_attempts`
+        # counts every try; botocore's `max_attempts` key counts retries (3 would mean 4 tries).
+        retries={"mode": "standard", "total_max_attempts": attempts},
         max_pool_connections=settings.max_parallel_reads + 2,
     )
     # The default session, as most Lambdas do: tests and harnesses can hook its events.

@@ -48,7 +48,11 @@ class NoCaller(Exception):
 def smart_home() -> SmartHome:
     """Settings and the iot-data client, built on the first call and reused while warm."""
     settings = LambdaSettings()  # type: ignore[call-arg]  # values come from the environment
-    store = ShadowStore(iot_data_client(settings), max_parallel=settings.max_parallel_reads)
+    store = ShadowStore(
+        iot_data_client(settings),
+        max_parallel=settings.max_parallel_reads,
+        writer=iot_data_client(settings, attempts=1),
+    )
     return SmartHome(store, settings)
 
 

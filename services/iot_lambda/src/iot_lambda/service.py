@@ -44,6 +44,15 @@ from iot_lambda.presence import BridgeStatus, bridge_status
 from iot_lambda.settings import LambdaSettings
 from iot_lambda.shadows import ShadowStore
 
+SERVER_ERROR = 500
+
+
+def _status(exc: ClientError) -> int:
+    """The HTTP status of an AWS error answer (0 when it has none)."""
+    status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+    return status if isinstance(status, int) else 0
+
+
 # --- results ---------------------------------------------------------------------------------
 
 
@@ -230,6 +239,11 @@ class SmartHome:
         except (ReadTimeoutError, ConnectionClosedError):
             # Sent, but no answer: it may or may not be stored. Say so rather than "failed".
             return CommandResult("unknown", device, target, command_id)
+        except ClientError as exc:
+            if _status(exc) < SERVER_ERROR:
+                raise  # refused (throttled, invalid): not stored, the caller may try again
+            # A server error after the request was sent: stored or not, nobody knows.
+            return CommandResult("unknown", device, target, command_id)
         wait = self.settings.command_wait_seconds
         if budget is not None:
             wait = max(0.0, min(wait, budget))
@@ -281,7 +295,13 @@ class SmartHome:
                     reads=reads,
                     failed_reads=failed,
                 )
-        bridge = self._bridge(device.thing, self.store.presence(device.thing))
+        bridge: BridgeStatus | None
+        try:
+            bridge = self._bridge(device.thing, self.store.presence(device.thing))
+        except (ClientError, BotoCoreError):
+            # The command is stored whatever this read says: "stored", the bridge's state unknown.
+            bridge = None
+            failed += 1
         return CommandResult(
             "stored",
             device,

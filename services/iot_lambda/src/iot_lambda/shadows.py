@@ -25,8 +25,16 @@ T = TypeVar("T")
 class ShadowStore:
     """Named shadows of the configured things: device shadows and the bridge's presence shadow."""
 
-    def __init__(self, client: IotDataClient, *, max_parallel: int = 8) -> None:
+    def __init__(
+        self,
+        client: IotDataClient,
+        *,
+        max_parallel: int = 8,
+        writer: IotDataClient | None = None,
+    ) -> None:
         self._client = client
+        # Commands go through a client that never resends (see ``iot_data_client``).
+        self._writer = writer or client
         self._max_parallel = max_parallel
         self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
@@ -70,7 +78,7 @@ class ShadowStore:
         """One UpdateThingShadow; the new document version (for a command, its version)."""
         payload = json.dumps(document).encode()
         self._count("UpdateThingShadow")
-        resp = self._client.update_thing_shadow(
+        resp = self._writer.update_thing_shadow(
             thingName=thing, shadowName=naming.check_device_id(device_id), payload=payload
         )
         version = json.loads(resp["payload"].read()).get("version")

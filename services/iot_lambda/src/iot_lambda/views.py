@@ -29,6 +29,8 @@ from iot_lambda.service import (
     Unsupported,
 )
 
+# A stored command's reason when the presence read after the wait failed.
+PRESENCE_UNKNOWN = "presence_unknown"
 ASSIGN = "an administrator assigns homes with `make user-add EMAIL=<your e-mail> HOMES=<home>`"
 NO_CALLER = (
     "No caller identity reached the smart-home service, so it cannot tell which homes are yours. "
@@ -136,10 +138,13 @@ def command(result: CommandResult) -> dict[str, Any]:
 
 def stored_reason(result: CommandResult) -> str:
     """Why a command is only stored: the bridge's presence (``offline``, ``not_heard``,
-    ``never``), else ``device_unreachable`` or ``not_confirmed``."""
+    ``never``; ``presence_unknown`` when it could not be read), else ``device_unreachable`` or
+    ``not_confirmed``."""
     bridge = result.bridge
-    if bridge is None or not bridge.connected:
-        return bridge.status.value if bridge else PresenceStatus.NEVER.value
+    if bridge is None:
+        return PRESENCE_UNKNOWN
+    if not bridge.connected:
+        return bridge.status.value
     if not _latest(result).reachable:
         return "device_unreachable"
     return "not_confirmed"
@@ -154,7 +159,12 @@ def stored_message(result: CommandResult) -> str:
     device, bridge = result.device, result.bridge
     stored = f"The command for {device.name} is stored"
     reason = stored_reason(result)
-    if reason == PresenceStatus.NEVER:
+    if reason == PRESENCE_UNKNOWN:
+        text = (
+            f"{stored}; whether the home bridge is online could not be read just now. "
+            "It applies the command as soon as it has it; check with get_status."
+        )
+    elif reason == PresenceStatus.NEVER:
         text = f"{stored}; the home bridge has never connected, so it applies once it does."
     elif reason == PresenceStatus.OFFLINE:
         text = (
