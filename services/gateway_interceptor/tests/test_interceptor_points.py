@@ -337,3 +337,74 @@ def test_an_automation_token_is_a_caller_without_groups(settings, issuer):
         interceptor.handle(request_event(call("accounting___list_contacts"), token)).output
     )
     assert read["headers"][CALLER_HEADER] == token
+
+
+# --- requests shaped to slip past exact matching (a review's probes) ----------------------------
+
+VICTIM = {"sub": "victim", "username": "victim", "groups": ["home-victims-home"], "client_id": "x"}
+
+
+def rpc_error_code(output: dict[str, Any]) -> int:
+    code: int = output["mcp"]["transformedGatewayResponse"]["body"]["error"]["code"]
+    return code
+
+
+@pytest.mark.parametrize("method", ["tools/call ", "Tools/Call", "tools/call\x00", " tools/call"])
+def test_a_method_that_looks_like_tools_call_is_refused(interceptor, issuer, method):
+    body = {**call("home___turn_on", {"device": "lamp", CALLER_ARG: VICTIM}), "method": method}
+    out = interceptor.handle(request_event(body, token_for(issuer, []))).output
+    assert rpc_error_code(out) == -32602
+
+
+def test_a_forged_caller_is_dropped_whatever_the_method(interceptor, issuer):
+    body = {"jsonrpc": "2.0", "id": 3, "method": "prompts/get",
+            "params": {"name": "x", "arguments": {"a": 1, CALLER_ARG: VICTIM}}}  # fmt: skip
+    out = forwarded(interceptor.handle(request_event(body, token_for(issuer, [HOME]))).output)
+    assert out["body"]["params"]["arguments"] == {"a": 1}
+
+
+@pytest.mark.parametrize(
+    ("headers", "tool"),
+    [
+        ({"Mcp-Method": "tools/call", "Mcp-Name": "home___turn_on"}, "accounting___list_contacts"),
+        ({"Mcp-Method": "tools/list"}, "accounting___list_contacts"),
+    ],
+)
+def test_method_and_name_headers_must_match_the_body(interceptor, issuer, headers, tool):
+    event = request_event(call(tool), token_for(issuer, []), headers)
+    assert rpc_error_code(interceptor.handle(event).output) == -32602
+
+
+def test_matching_method_and_name_headers_pass(interceptor, issuer):
+    headers = {"Mcp-Method": "tools/call", "Mcp-Name": "accounting___list_contacts"}
+    event = request_event(call("accounting___list_contacts"), token_for(issuer, []), headers)
+    assert forwarded(interceptor.handle(event).output)["body"]["params"]["name"] == (
+        "accounting___list_contacts"
+    )
+
+
+@pytest.mark.parametrize("arguments", [json.dumps({CALLER_ARG: VICTIM}), ["x"], 5, True])
+def test_arguments_that_are_not_an_object_are_refused(interceptor, issuer, arguments):
+    out = interceptor.handle(
+        request_event(call("home___turn_on", arguments), token_for(issuer, [HOME]))
+    )
+    assert rpc_error_code(out.output) == -32602
+
+
+@pytest.mark.parametrize("body", [None, "x", 5])
+def test_a_body_that_is_no_message_still_needs_a_verified_caller(interceptor, issuer, body):
+    refused = interceptor.handle(request_event(body, "garbage")).output
+    assert refused["mcp"]["transformedGatewayResponse"]["statusCode"] == 401
+    token = token_for(issuer, [])
+    passed = forwarded(interceptor.handle(request_event(body, token)).output)
+    assert passed["headers"][CALLER_HEADER] == token
+
+
+@pytest.mark.parametrize(
+    "tool",
+    ["Accounting___create_contact", "accounting___Create_Contact", "accounting___create_contact ",
+     "HOME___turn_on", "Home___list_devices", "home___turn_on\n"],
+)  # fmt: skip
+def test_case_and_space_variants_of_guarded_tools_are_refused(interceptor, issuer, tool):
+    out = interceptor.handle(request_event(call(tool), token_for(issuer, []))).output
+    assert rpc_error_code(out) == -32602

@@ -28,6 +28,10 @@ TOOLS_LIST = "tools/list"
 # JSON-RPC "server error" range; the Gateway's own authorizer answers 401 before we ever run.
 UNAUTHORIZED = -32001
 INVALID_REQUEST = -32600
+INVALID_PARAMS = -32602
+# MCP 2026-07-28 repeats the method and the tool name in headers; they must agree with the body.
+METHOD_HEADER = "mcp-method"
+NAME_HEADER = "mcp-name"
 # From this MCP revision on (stateless, no initialize), every result names its ``resultType``
 # and clients refuse one without it; the version travels in a header and in ``_meta``.
 RESULT_TYPE_FROM = "2026-07-28"

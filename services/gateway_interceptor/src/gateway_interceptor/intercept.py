@@ -21,7 +21,10 @@ from gateway_contract.caller import Caller
 from gateway_contract.rules import rules
 
 from gateway_interceptor.contract import (
+    INVALID_PARAMS,
     INVALID_REQUEST,
+    METHOD_HEADER,
+    NAME_HEADER,
     TOOLS_CALL,
     TOOLS_LIST,
     UNAUTHORIZED,
@@ -78,18 +81,31 @@ class Interceptor:
                 if isinstance(m, Mapping) and "id" in m
             ]
             return Outcome(answer(errors), "refused: batch")
+        token = event.bearer_token()
         if not isinstance(body, Mapping):
-            return Outcome(forward(body), "forwarded: no JSON-RPC message")
+            # Not a JSON-RPC message; still nobody's but a verified caller's, with their header.
+            try:
+                self._verifier.caller(token)
+            except TokenRefused as exc:
+                return Outcome(answer(None, status=401), f"refused: {exc.reason}")
+            header = {rules().caller.runtime_header: token} if token else {}
+            return Outcome(forward(body, header), "forwarded: no JSON-RPC message")
         method = body.get("method")
         method = method if isinstance(method, str) else None
-        token = event.bearer_token()
         try:
             caller = self._verifier.caller(token)
         except TokenRefused as exc:
             return self._refuse_unverified(body, method, exc, tagged=event.tags_results)
         header = {rules().caller.runtime_header: token} if token else {}
+        mismatch = _header_mismatch(event.headers, body, method)
+        if mismatch is not None:
+            return Outcome(answer(_invalid(body, mismatch)), "refused: header mismatch", method)
         if method != TOOLS_CALL:
-            return Outcome(forward(body, header), "forwarded", method, sub=caller.sub)
+            if method is not None and _fold(method) == TOOLS_CALL:
+                # "Tools/Call", "tools/call " …: no lenient router may see an unchecked call.
+                error = _invalid(body, "Unknown method; tool calls use tools/call exactly.")
+                return Outcome(answer(error), "refused: method look-alike", method, sub=caller.sub)
+            return Outcome(forward(_without_caller(body), header), "forwarded", method, caller.sub)
         return self._tool_call(body, caller, header, tagged=event.tags_results)
 
     def _tool_call(
@@ -102,14 +118,19 @@ class Interceptor:
         arguments = params.get("arguments")
         if arguments is None:
             arguments = {}
-        if isinstance(arguments, Mapping):
-            # Identity only ever comes from the verified token: a client's value is dropped.
-            arguments = {k: v for k, v in arguments.items() if k != rules().caller.argument}
+        if not isinstance(arguments, Mapping):
+            error = _invalid(body, "Tool arguments must be a JSON object.")
+            return Outcome(answer(error), "refused: arguments", TOOLS_CALL, tool, caller.sub)
+        # Identity only ever comes from the verified token: a client's value is dropped.
+        arguments = {k: v for k, v in arguments.items() if k != rules().caller.argument}
+        if not self._policy.well_formed(tool):
+            error = _invalid(body, f"Unknown tool {tool[:80]!r}.")
+            return Outcome(answer(error), "refused: tool name", TOOLS_CALL, tool, caller.sub)
         refusal = self._policy.refusal(caller, tool)
         if refusal is not None:
             result = tool_error(body.get("id"), refusal, tagged=tagged)
             return Outcome(answer(result), "refused: not allowed", TOOLS_CALL, tool, caller.sub)
-        if self._policy.is_home_tool(tool) and isinstance(arguments, dict):
+        if self._policy.is_home_tool(tool):
             arguments[rules().caller.argument] = caller.as_argument()
         params["arguments"] = arguments
         forwarded = {**body, "params": params}
@@ -161,6 +182,42 @@ class Interceptor:
         filtered = {**body, "result": {**result, "tools": shown}}
         decision = f"filtered: {len(tools) - len(shown)} of {len(tools)} hidden"
         return Outcome(_echo(response, filtered), decision, method, sub=caller.sub)
+
+
+def _fold(text: str) -> str:
+    """``text`` as a lenient matcher might read it: no spaces or control characters, any case."""
+    return "".join(c for c in text if c.isprintable() and not c.isspace()).casefold()
+
+
+def _invalid(body: Mapping[str, Any], text: str) -> JsonObject:
+    return rpc_error(body.get("id"), INVALID_PARAMS, text)
+
+
+def _header_mismatch(
+    headers: Mapping[str, str], body: Mapping[str, Any], method: str | None
+) -> str | None:
+    """Why the method/name headers contradict the body (a router may read either), or None."""
+    said = headers.get(METHOD_HEADER)
+    if said is not None and said != method:
+        return "The Mcp-Method header does not match the request's method."
+    name = headers.get(NAME_HEADER)
+    if name is None or method != TOOLS_CALL:
+        return None  # other methods name other things (a resource's URI, a prompt)
+    params = body.get("params")
+    in_body = params.get("name") if isinstance(params, Mapping) else None
+    if name != in_body:
+        return "The Mcp-Name header does not match the request's tool name."
+    return None
+
+
+def _without_caller(body: Mapping[str, Any]) -> Any:
+    """``body`` without a client-sent caller argument, whatever the method says."""
+    params = body.get("params")
+    arguments = params.get("arguments") if isinstance(params, Mapping) else None
+    if not (isinstance(arguments, Mapping) and rules().caller.argument in arguments):
+        return body
+    kept = {k: v for k, v in arguments.items() if k != rules().caller.argument}
+    return {**body, "params": {**params, "arguments": kept}}  # type: ignore[dict-item]
 
 
 def _echo(response: Mapping[str, Any], body: Any = None) -> JsonObject:

@@ -11,6 +11,7 @@ tool they would be refused.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from gateway_contract.caller import Caller
@@ -42,6 +43,18 @@ class Policy:
     def is_runtime_tool(self, tool: str) -> bool:
         """A tool of a runtime MCP-server target (it gets the caller as a header)."""
         return split_tool_name(tool)[0] in self.runtime_targets
+
+    def well_formed(self, tool: str) -> bool:
+        """A name the Gateway can have listed, and no case variant of one of the guarded tools
+        (the rules compare exactly; a router that matched loosely must not get a variant)."""
+        if not re.fullmatch(rules().tool_name_pattern, tool):
+            return False
+        guarded = {*self.home_targets, *self.runtime_targets}
+        target = split_tool_name(tool)[0]
+        if target not in guarded and target.casefold() in {t.casefold() for t in guarded}:
+            return False
+        writes = {w.casefold(): w for w in self.write_tools}
+        return writes.get(tool.casefold(), tool) == tool
 
     def refusal(self, caller: Caller, tool: str) -> str | None:
         """Why ``caller`` may not use ``tool`` (a sentence for the caller), or ``None``."""

@@ -21,7 +21,7 @@ from mcp_runtime.identity import Identity, StaticIdentity, TokenIdentity
 from mcp_runtime.middleware import ClearRefusals, ToolCallLogging, WriterGate
 from mcp_runtime.settings import CredentialsMode, RuntimeSettings
 from mcp_runtime.token_store import SecretTokenStore
-from mcp_runtime.tools import WRITE_TOOLS, register_all
+from mcp_runtime.tools import register_all, write_tools
 from mcp_runtime.tools.common import LIFESPAN_KEY, Runtime
 from mcp_runtime.verifier import CognitoAccessTokenVerifier
 
@@ -120,7 +120,7 @@ def create_server(
         instructions=INSTRUCTIONS,
         lifespan=runtime_lifespan,
         # Outermost first: the log line sees the refusal the caller got.
-        middleware=[ToolCallLogging(), ClearRefusals(), WriterGate(identity, WRITE_TOOLS)],
+        middleware=[ToolCallLogging(), ClearRefusals(), WriterGate(identity, write_tools())],
         auth=verifier,
         # JSON types as sent: true is no id, "50" no number; dates and enums still parse.
         strict_input_validation=True,

@@ -6,11 +6,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from fastmcp import FastMCP
+from gateway_contract.rules import rules
 
 from mcp_runtime.tools import banking, contacts, invoices, vouchers
 
-# Tools that change accounting data: only for accounting-writers, hidden from others' lists.
-WRITE_TOOLS = frozenset({"create_contact"})
+
+def write_tools() -> frozenset[str]:
+    """Tools that change accounting data: only for accounting-writers, hidden from others' lists.
+    The list the Gateway interceptor guards too (gateway.json), so the two cannot drift."""
+    return frozenset(rules().accounting_write_tools)
 
 
 def register_all(mcp: FastMCP) -> Mapping[str, Mapping[str, Any]]:
