@@ -190,6 +190,43 @@ def test_prod_deploys_only_after_dev_on_main() -> None:
     assert "needs.deploy-dev.result == 'success'" in prod["if"]
 
 
+def test_prod_is_skipped_until_its_account_is_bootstrapped() -> None:
+    assert "vars.AWS_PLAN_ROLE_ARN_PROD != ''" in _jobs()["deploy.yml:deploy-prod"]["if"]
+
+
+def test_plan_and_apply_get_the_same_api_key_of_their_own_environment() -> None:
+    """The plan job has no GitHub environment, so an environment secret would be empty there."""
+    jobs = _workflow("deploy.yml")["jobs"]
+    for env in ("dev", "prod"):
+        secrets = jobs[f"deploy-{env}"]["secrets"]
+        assert secrets == {
+            "ACCOUNTING_API_KEY": f"${{{{ secrets.ACCOUNTING_API_KEY_{env.upper()} }}}}"
+        }
+    environment = _workflow("deploy-environment.yml")["jobs"]
+    for job in ("plan", "apply"):
+        assert environment[job]["env"]["TF_VAR_accounting_api_key"] == (
+            "${{ secrets.ACCOUNTING_API_KEY }}"
+        )
+    # CI's read-only plans never get the real key (pull-request code runs there).
+    plan = _workflow("terraform-plan.yml")["jobs"]["plan"]
+    assert "secrets." not in str(plan["env"]["TF_VAR_accounting_api_key"])
+
+
+def test_the_apply_session_outlives_a_long_first_deploy() -> None:
+    apply = _workflow("deploy-environment.yml")["jobs"]["apply"]
+    (credentials,) = [
+        s for s in _uses(apply, "configure-aws-credentials")
+        if "AWS_APPLY_ROLE_ARN" in str(s["with"].get("role-to-assume", ""))
+    ]  # fmt: skip
+    seconds = int(credentials["with"]["role-duration-seconds"])
+    variables = (REPO / "terraform" / "modules" / "ci_bootstrap" / "variables.tf").read_text()
+    block = variables[variables.index('variable "max_session_duration"') :]
+    allowed = int(re.search(r"default\s*=\s*(\d+)", block).group(1))  # type: ignore[union-attr]
+    assert seconds > 3600, "the default hour is shorter than a first AgentCore deploy"
+    assert seconds <= allowed, "STS refuses a session longer than the role's maximum"
+    assert apply["timeout-minutes"] * 60 >= seconds
+
+
 def test_dependabot_covers_actions_python_lock_and_terraform() -> None:
     config = yaml.safe_load((REPO / ".github" / "dependabot.yml").read_text())
     ecosystems = {u["package-ecosystem"] for u in config["updates"]}

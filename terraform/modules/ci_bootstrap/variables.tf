@@ -94,9 +94,9 @@ variable "oidc_provider_arn" {
 }
 
 variable "max_session_duration" {
-  description = "Maximum session length of the deploy roles, in seconds (a deploy with AgentCore creation can take ~30 min)."
+  description = "Maximum session length of the deploy roles, in seconds (a first deploy with AgentCore creation can take over an hour; the apply job asks for 7200)."
   type        = number
-  default     = 3600
+  default     = 7200
 
   validation {
     condition     = var.max_session_duration >= 3600 && var.max_session_duration <= 43200

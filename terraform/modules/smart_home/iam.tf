@@ -89,9 +89,10 @@ data "aws_iam_policy_document" "rules" {
   }
 
   statement {
-    sid       = "LogRuleErrors"
-    effect    = "Allow"
-    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    sid    = "LogRuleErrors"
+    effect = "Allow"
+    # What the IoT CloudWatch Logs rule action needs (IoT devguide, cloudwatch-logs-rule-action).
+    actions   = ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"]
     resources = ["${local.logs_arn}:log-group:${local.rules_log_group}:*"]
   }
 }
