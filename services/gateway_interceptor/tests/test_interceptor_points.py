@@ -408,3 +408,25 @@ def test_a_body_that_is_no_message_still_needs_a_verified_caller(interceptor, is
 def test_case_and_space_variants_of_guarded_tools_are_refused(interceptor, issuer, tool):
     out = interceptor.handle(request_event(call(tool), token_for(issuer, []))).output
     assert rpc_error_code(out) == -32602
+
+
+@pytest.mark.parametrize("shape", ["sse", "json-text"])
+def test_a_tool_list_as_text_is_filtered_too(interceptor, issuer, shape):
+    request = request_event(
+        {"jsonrpc": "2.0", "id": 5, "method": "tools/list"}, token_for(issuer, [])
+    )
+    tools = [{"name": name, "inputSchema": {}} for name in ALL_TOOLS]
+    message = {"jsonrpc": "2.0", "id": 5, "result": {"tools": tools}}
+    body = (
+        f"event: message\ndata: {json.dumps(message)}\n\n"
+        if shape == "sse"
+        else json.dumps(message)
+    )
+    out = interceptor.handle(response_event(request, body)).output
+    text = out["mcp"]["transformedGatewayResponse"]["body"]
+    assert isinstance(text, str)
+    if shape == "sse":
+        assert text.startswith("event: message\ndata: ")
+        text = text.split("data: ", 1)[1]
+    shown = [t["name"] for t in json.loads(text)["result"]["tools"]]
+    assert shown == READ_TOOLS

@@ -12,8 +12,9 @@ this is defence in depth).
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -161,7 +162,9 @@ class Interceptor:
         unchanged = _echo(response)
         if method != TOOLS_LIST:
             return Outcome(unchanged, "passed", method)
-        body = response.get("body")
+        raw = response.get("body")
+        # A streamed answer may come as text (JSON, or SSE `data:` lines): filter it all the same.
+        body, render = _as_message(raw)
         result = body.get("result") if isinstance(body, Mapping) else None
         tools = result.get("tools") if isinstance(result, Mapping) else None
         if not (
@@ -181,7 +184,33 @@ class Interceptor:
         ]
         filtered = {**body, "result": {**result, "tools": shown}}
         decision = f"filtered: {len(tools) - len(shown)} of {len(tools)} hidden"
-        return Outcome(_echo(response, filtered), decision, method, sub=caller.sub)
+        return Outcome(_echo(response, render(filtered)), decision, method, sub=caller.sub)
+
+
+def _as_message(raw: Any) -> tuple[Any, Callable[[Any], Any]]:
+    """The JSON-RPC message in a response body, and how to write a changed one back alike."""
+    if not isinstance(raw, str):
+        return raw, lambda message: message
+    text = raw.strip()
+    if text.startswith("{"):
+        try:
+            return json.loads(text), lambda message: json.dumps(message)
+        except ValueError:
+            return raw, lambda message: message
+    lines = text.splitlines()
+    data = [i for i, line in enumerate(lines) if line.startswith("data:")]
+    if len(data) != 1:
+        return raw, lambda message: message
+    try:
+        message = json.loads(lines[data[0]][len("data:") :])
+    except ValueError:
+        return raw, lambda message: message
+
+    def render(changed: Any) -> str:
+        out = [*lines[: data[0]], f"data: {json.dumps(changed)}", *lines[data[0] + 1 :]]
+        return "\n".join(out) + "\n\n"
+
+    return message, render
 
 
 def _fold(text: str) -> str:
