@@ -19,8 +19,12 @@ tf-env-check: ## Check ENV is dev|prod and its backend.hcl exists (used by plan/
 tf-init: tf-env-check ## terraform init for ENV with its S3 backend (backend.hcl)
 	$(TF) init -input=false -backend-config=backend.hcl
 
+# What `make plan` builds first; the deploy workflow sets it empty: it plans with the zips its
+# build job made (the same ones the apply uploads), never rebuilt.
+PLAN_ZIPS ?= build-artifacts
+
 .PHONY: plan
-plan: tf-init build-artifacts ## terraform plan for ENV (after building the Lambda zips it uploads) into a saved plan file (TF_VAR_runtime_image_digest: the image to run)
+plan: tf-init $(PLAN_ZIPS) ## terraform plan for ENV (after building the Lambda zips it uploads) into a saved plan file (TF_VAR_runtime_image_digest: the image to run)
 	$(TF) plan -input=false -out=$(TF_PLAN) $(addprefix -target=,$(TARGETS))
 	@echo "Saved $(TF_ENV_DIR)/$(TF_PLAN); 'make apply ENV=$(ENV)' applies exactly this plan."
 

@@ -137,6 +137,8 @@ def test_plan_then_reviewed_apply_of_exactly_that_plan() -> None:
     assert runs.index("make plan-open") < runs.index("make apply") < runs.index("make smoke")
     # The Lambda zips the plan hashed are the build's, downloaded by both jobs.
     assert "lambda-zips" in [s["with"]["name"] for s in _uses(plan, "download-artifact")]
+    (plan_step,) = [s["run"] for s in plan["steps"] if "make plan " in s.get("run", "")]
+    assert "PLAN_ZIPS=" in plan_step.split(), "the plan must not rebuild the zips it was given"
     assert "lambda-zips" in names
     for name, job in {**_jobs()}.items():
         if name != "deploy-environment.yml:apply":
