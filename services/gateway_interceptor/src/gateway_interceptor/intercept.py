@@ -83,13 +83,13 @@ class Interceptor:
             ]
             return Outcome(answer(errors), "refused: batch")
         token = event.bearer_token()
+        header = {rules().caller.runtime_header: token} if token else {}
         if not isinstance(body, Mapping):
             # Not a JSON-RPC message; still nobody's but a verified caller's, with their header.
             try:
                 self._verifier.caller(token)
             except TokenRefused as exc:
                 return Outcome(answer(None, status=401), f"refused: {exc.reason}")
-            header = {rules().caller.runtime_header: token} if token else {}
             return Outcome(forward(body, header), "forwarded: no JSON-RPC message")
         method = body.get("method")
         method = method if isinstance(method, str) else None
@@ -97,7 +97,6 @@ class Interceptor:
             caller = self._verifier.caller(token)
         except TokenRefused as exc:
             return self._refuse_unverified(body, method, exc, tagged=event.tags_results)
-        header = {rules().caller.runtime_header: token} if token else {}
         mismatch = _header_mismatch(event.headers, body, method)
         if mismatch is not None:
             return Outcome(answer(_invalid(body, mismatch)), "refused: header mismatch", method)
@@ -122,8 +121,7 @@ class Interceptor:
         if not isinstance(arguments, Mapping):
             error = _invalid(body, "Tool arguments must be a JSON object.")
             return Outcome(answer(error), "refused: arguments", TOOLS_CALL, tool, caller.sub)
-        # Identity only ever comes from the verified token: a client's value is dropped.
-        arguments = {k: v for k, v in arguments.items() if k != rules().caller.argument}
+        arguments = _drop_caller(arguments)
         if not self._policy.well_formed(tool):
             error = _invalid(body, f"Unknown tool {tool[:80]!r}.")
             return Outcome(answer(error), "refused: tool name", TOOLS_CALL, tool, caller.sub)
@@ -187,24 +185,28 @@ class Interceptor:
         return Outcome(_echo(response, render(filtered)), decision, method, sub=caller.sub)
 
 
+def _as_is(message: Any) -> Any:
+    return message
+
+
 def _as_message(raw: Any) -> tuple[Any, Callable[[Any], Any]]:
     """The JSON-RPC message in a response body, and how to write a changed one back alike."""
     if not isinstance(raw, str):
-        return raw, lambda message: message
+        return raw, _as_is
     text = raw.strip()
     if text.startswith("{"):
         try:
-            return json.loads(text), lambda message: json.dumps(message)
+            return json.loads(text), json.dumps
         except ValueError:
-            return raw, lambda message: message
+            return raw, _as_is
     lines = text.splitlines()
     data = [i for i, line in enumerate(lines) if line.startswith("data:")]
     if len(data) != 1:
-        return raw, lambda message: message
+        return raw, _as_is
     try:
         message = json.loads(lines[data[0]][len("data:") :])
     except ValueError:
-        return raw, lambda message: message
+        return raw, _as_is
 
     def render(changed: Any) -> str:
         out = [*lines[: data[0]], f"data: {json.dumps(changed)}", *lines[data[0] + 1 :]]
@@ -239,14 +241,18 @@ def _header_mismatch(
     return None
 
 
+def _drop_caller(arguments: Mapping[str, Any]) -> dict[str, Any]:
+    """Identity only ever comes from the verified token: a client's caller value is dropped."""
+    return {k: v for k, v in arguments.items() if k != rules().caller.argument}
+
+
 def _without_caller(body: Mapping[str, Any]) -> Any:
     """``body`` without a client-sent caller argument, whatever the method says."""
     params = body.get("params")
     arguments = params.get("arguments") if isinstance(params, Mapping) else None
     if not (isinstance(arguments, Mapping) and rules().caller.argument in arguments):
         return body
-    kept = {k: v for k, v in arguments.items() if k != rules().caller.argument}
-    return {**body, "params": {**params, "arguments": kept}}  # type: ignore[dict-item]
+    return {**body, "params": {**params, "arguments": _drop_caller(arguments)}}  # type: ignore[dict-item]
 
 
 def _echo(response: Mapping[str, Any], body: Any = None) -> JsonObject:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from gateway_contract.caller import Caller
 from gateway_contract.rules import rules, split_tool_name
@@ -44,17 +45,23 @@ class Policy:
         """A tool of a runtime MCP-server target (it gets the caller as a header)."""
         return split_tool_name(tool)[0] in self.runtime_targets
 
+    @cached_property
+    def _targets_by_fold(self) -> dict[str, str]:
+        return {t.casefold(): t for t in (*self.home_targets, *self.runtime_targets)}
+
+    @cached_property
+    def _writes_by_fold(self) -> dict[str, str]:
+        return {w.casefold(): w for w in self.write_tools}
+
     def well_formed(self, tool: str) -> bool:
         """A name the Gateway can have listed, and no case variant of one of the guarded tools
         (the rules compare exactly; a router that matched loosely must not get a variant)."""
         if not re.fullmatch(rules().tool_name_pattern, tool):
             return False
-        guarded = {*self.home_targets, *self.runtime_targets}
         target = split_tool_name(tool)[0]
-        if target not in guarded and target.casefold() in {t.casefold() for t in guarded}:
+        if self._targets_by_fold.get(target.casefold(), target) != target:
             return False
-        writes = {w.casefold(): w for w in self.write_tools}
-        return writes.get(tool.casefold(), tool) == tool
+        return self._writes_by_fold.get(tool.casefold(), tool) == tool
 
     def refusal(self, caller: Caller, tool: str) -> str | None:
         """Why ``caller`` may not use ``tool`` (a sentence for the caller), or ``None``."""
