@@ -497,6 +497,16 @@ def test_a_timed_out_command_write_is_sent_once(call, make_home) -> None:
     assert sent["GetThingShadow"] == 3
 
 
+def test_reads_do_not_build_the_command_client(call, make_home) -> None:
+    make_home().report("bulb-1", name="Bedroom", on=False)
+    call("get_status", {"device": "bulb-1"})
+    call("list_devices")
+    store = handler_module.smart_home().store
+    assert "_writer" not in vars(store)  # made on the first command only
+    call("turn_on")
+    assert "_writer" in vars(store)
+
+
 def test_a_failed_presence_read_still_answers_stored(call, make_home, monkeypatch) -> None:
     home = make_home(wait_seconds=0.2)
     home.report("bulb-1", on=False)

@@ -10,7 +10,7 @@ validated, and a call without one is refused. Refusals and domain errors come ba
 from __future__ import annotations
 
 import time
-from functools import cache
+from functools import cache, partial
 from typing import Any
 
 from aws_lambda_powertools import Logger, Metrics
@@ -51,7 +51,7 @@ def smart_home() -> SmartHome:
     store = ShadowStore(
         iot_data_client(settings),
         max_parallel=settings.max_parallel_reads,
-        writer=iot_data_client(settings, attempts=1),
+        writer=partial(iot_data_client, settings, attempts=1),
     )
     return SmartHome(store, settings)
 

@@ -11,6 +11,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from functools import cached_property
 from typing import Any, TypeVar
 
 from botocore.exceptions import ClientError
@@ -25,16 +26,21 @@ T = TypeVar("T")
 class ShadowStore:
     """Named shadows of the configured things: device shadows and the bridge's presence shadow."""
 
+    @cached_property
+    def _writer(self) -> IotDataClient:
+        """Commands go through a client that never resends (see ``iot_data_client``); made on
+        the first command, so the reads of a cold start do not pay for a second client."""
+        return self._make_writer() if self._make_writer is not None else self._client
+
     def __init__(
         self,
         client: IotDataClient,
         *,
         max_parallel: int = 8,
-        writer: IotDataClient | None = None,
+        writer: Callable[[], IotDataClient] | None = None,
     ) -> None:
         self._client = client
-        # Commands go through a client that never resends (see ``iot_data_client``).
-        self._writer = writer or client
+        self._make_writer = writer
         self._max_parallel = max_parallel
         self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
