@@ -24,31 +24,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from gateway_contract.rules import rules
-
-
-def separator() -> str:
-    """What the Gateway puts between a target and a tool name (``<target>___<tool>``)."""
-    return rules().target_separator
+from gateway_contract.rules import accounting_write_tools, rules, split_tool_name
 
 
 def hidden_from_automation() -> tuple[str, ...]:
     """Tools (``…___`` = a whole target) the Gateway must not list to a caller with no groups."""
-    contract = rules()
-    home = f"{contract.targets.home}{separator()}"
-    writes = (
-        f"{contract.targets.accounting}{separator()}{tool}"
-        for tool in contract.accounting_write_tools
-    )
-    return (home, *writes)
+    return (f"{rules().targets.home}{rules().target_separator}", *accounting_write_tools())
 
 
 def wrongly_listed(hidden: Sequence[str], available: Sequence[str]) -> list[str]:
     """The listed tools that ``hidden`` names (exactly, or by a target prefix ending in ``___``)."""
+    whole = {split_tool_name(h)[0] for h in hidden if h.endswith(rules().target_separator)}
     return sorted(
-        name
-        for name in available
-        if any(name.startswith(h) if h.endswith(separator()) else name == h for h in hidden)
+        name for name in available if name in hidden or split_tool_name(name)[0] in whole - {""}
     )
 
 
@@ -71,7 +59,7 @@ def resolve_tool(wanted: str, available: Sequence[str]) -> str:
     """The exact tool name, or the one Gateway-prefixed name that ends in ``___<wanted>``."""
     if wanted in available:
         return wanted
-    prefixed = [name for name in available if name.endswith(f"{separator()}{wanted}")]
+    prefixed = [name for name in available if split_tool_name(name)[1] == wanted]
     if len(prefixed) == 1:
         return prefixed[0]
     if len(prefixed) > 1:
