@@ -28,10 +28,7 @@ import awscrt.mqtt_request_response as rr
 import boto3
 from awsiot import ServiceStreamOptions, iotshadow, mqtt5_client_builder
 from devstack.iot_core import LocalIotCore
-from report import figure, verdict
-
-# What a kept-alive request cost before TCP_NODELAY (issue 17): Nagle + delayed ACK.
-NAGLE_STALL_MS = 44.0
+from report import figure, stall_figure
 
 THING = "bench-pi"
 
@@ -114,13 +111,8 @@ def main() -> None:
             gets.append(time.perf_counter() - began)
         print(f"REST UpdateThingShadow: {_ms(updates)}")
         print(f"REST GetThingShadow:    {_ms(gets)}")
-        get_ms = statistics.median(gets) * 1000
-        figure(
-            "local REST GetThingShadow, kept alive (median)",
-            f"{get_ms:.2f} ms",
-            f"{NAGLE_STALL_MS:g} ms stall",
-            f"{get_ms / NAGLE_STALL_MS:.2f}x",
-            f"no Nagle stall: {verdict(get_ms < NAGLE_STALL_MS / 4)}",
+        stall_figure(
+            "local REST GetThingShadow, kept alive (median)", statistics.median(gets) * 1000
         )
         plain = _plain_gets(core, args.runs)
         print(f"REST GET, kept-alive http.client (no client TCP_NODELAY): {_ms(plain)}")

@@ -18,6 +18,12 @@ BENCH_ENV = "BENCH_NAME"
 COLUMNS = ("figure", "value", "compared to", "ratio", "target")
 
 
+# What a kept-alive request cost before TCP_NODELAY (issue 17): Nagle + delayed ACK.
+NAGLE_STALL_MS = 44.0
+# Issue 17: get_status and list_devices within this, in process and through the local gateway.
+READ_TARGET_MS = 10.0
+
+
 def verdict(met: bool) -> str:
     return "met" if met else "MISSED"
 
@@ -45,6 +51,28 @@ def figure(name: str, value: str, floor: str = "-", ratio: str = "-", target: st
         }
         with Path(path).open("a", encoding="utf-8") as out:
             out.write(json.dumps(record) + "\n")
+
+
+def stall_figure(name: str, ms: float) -> None:
+    """A kept-alive request next to the Nagle stall it used to cost."""
+    figure(
+        name,
+        f"{ms:.2f} ms",
+        f"{NAGLE_STALL_MS:g} ms stall",
+        f"{ms / NAGLE_STALL_MS:.2f}x",
+        f"no Nagle stall: {verdict(ms < NAGLE_STALL_MS / 4)}",
+    )
+
+
+def read_figure(name: str, ms: float, extra: str = "") -> None:
+    """A read tool's p50 next to the 10 ms target."""
+    figure(
+        name,
+        f"{ms:.1f} ms",
+        f"{READ_TARGET_MS:g} ms target",
+        f"{ms / READ_TARGET_MS:.2f}x",
+        f"<= {READ_TARGET_MS:g} ms: {verdict(ms <= READ_TARGET_MS)}{extra}",
+    )
 
 
 def collected(path: Path) -> list[dict[str, str]]:
