@@ -100,8 +100,3 @@ output "group_names" {
   description = "The Cognito groups that carry rights (home-<thing>, accounting-writers)."
   value       = sort(keys(aws_cognito_user_group.this))
 }
-
-output "interactive_client_ids" {
-  description = "Client ids of the interactive clients only (people; the runtime serves a Gateway-forwarded caller only from these)."
-  value       = [for k in sort(keys(aws_cognito_user_pool_client.interactive)) : aws_cognito_user_pool_client.interactive[k].id]
-}
